@@ -1,0 +1,3 @@
+from tilflytting.cli import main
+
+main()

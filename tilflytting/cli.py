@@ -1,0 +1,186 @@
+"""The `tilflytting` command line. Each command reads its options, calls one
+function of the library, and hands the result to the output layer.
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 import partly done (some files failed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from tilflytting import __version__
+
+if TYPE_CHECKING:
+    from tilflytting.store import Store
+
+EXIT_ERROR = 1
+
+app = typer.Typer(
+    name="tilflytting",
+    help=(
+        "A catalog of Norwegian in-migration work (tilflyttingsarbeid): import catalog pages "
+        "into a local SQLite database, then list, show and search them.\n\n"
+        "Exit codes: 0 ok, 1 error, 2 usage error, 3 import partly done."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class ShowFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    yaml = "yaml"
+
+
+class Sort(str, Enum):
+    slug = "slug"
+    tittel = "tittel"
+    kommune = "kommune"
+    fylke = "fylke"
+    start = "start"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="TILFLYTTING_DB",
+        help="Catalog database file [default: TILFLYTTING_DB, else a file in the user data folder].",
+        show_default=False,
+    ),
+]
+
+
+def default_db() -> Path:
+    return Path(typer.get_app_dir("tilflytting")) / "catalog.db"
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    typer.echo(f"tilflytting: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
+    """The store, with database problems turned into one clear line."""
+    from tilflytting.store import Store, StoreError, StoreMissing
+
+    path = db or default_db()
+    try:
+        store = Store.open(path, create=create)
+    except StoreMissing:
+        fail(f"no catalog database at {path}; create one with: tilflytting import")
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tilflytting {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Catalog of Norwegian in-migration work."""
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Entry files or folders (.txt pages, .yaml entries) [default: the bundled catalog].", show_default=False),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="All or nothing: if any file fails, import none.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report, write nothing.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove entries whose source file is gone.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import catalog pages and YAML entries; re-importing unchanged files changes nothing."""
+    from tilflytting import output
+    from tilflytting.importer import import_paths
+    from tilflytting.places import data_dir
+
+    targets = paths or [data_dir() / "catalog"]
+    path = db or default_db()
+    if dry_run and not path.exists():
+        path = Path(":memory:")
+    with opened(path, create=True) as store:
+        with output.import_progress() as progress:
+            report = import_paths(store, targets, strict=strict, dry_run=dry_run, prune=prune,
+                                  progress=progress)  # fmt: skip
+    output.import_report(report)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("list")
+def list_command(
+    fylke: Annotated[list[str] | None, typer.Option("--fylke", help="County, 2012 or 2024 name (repeat for any of several).")] = None,
+    kommune: Annotated[list[str] | None, typer.Option("--kommune", help="Municipality name or number, old or new (repeatable).")] = None,
+    sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Show at most this many entries.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """One row per entry: slug, title, municipalities, county, periods, list sizes."""
+    from tilflytting import output, query
+
+    with opened(db) as store:
+        result = output.answer(lambda: query.list_entries(store, fylke or [], kommune or [], sort.value, limit))
+    output.emit(result, fmt.value)
+
+
+@app.command("show")
+def show_command(
+    entry: Annotated[str, typer.Argument(help="Slug, title, municipality name or number (any case, æøå optional).")],
+    sources: Annotated[bool, typer.Option("--sources", help="Show the FILE:LINE each fact came from.")] = False,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format (yaml re-imports).")] = ShowFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Everything about one entry."""
+    from tilflytting import output, query
+
+    with opened(db) as store:
+        result = output.answer(lambda: query.show_entry(store, entry, sources))
+    output.emit(result, fmt.value)
+
+
+def main() -> None:
+    # A closed pipe (`tilflytting list | head`) ends quietly, not with a traceback.
+    try:
+        app()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,65 @@
+"""Bytes to text: which encoding a user's file is in, and saying so.
+
+The corpus is UTF-8, but pages saved on Windows arrive as UTF-8 with BOM,
+Windows-1252 or Latin-1, often with CRLF line ends.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we accept."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+
+
+# Bytes 0x80-0x9F are printable in Windows-1252 but control codes in Latin-1,
+# so text that uses them was written on Windows.
+_C1_RANGE = bytes(range(0x80, 0xA0))
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode `data`, trying UTF-8 (with or without BOM), UTF-16 with BOM,
+    then Windows-1252 and Latin-1."""
+    if data.startswith(codecs.BOM_UTF8):
+        return Decoded(_utf8(data[3:], "UTF-8 with BOM"), "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"not valid UTF-16 at byte {exc.start}") from exc
+    if b"\x00" in data:
+        raise DecodeError("binary data (NUL bytes), not a text file")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if any(byte in _C1_RANGE for byte in data):
+        try:
+            return Decoded(data.decode("cp1252"), "windows-1252")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x} "
+                f"at offset {exc.start})"
+            ) from exc
+    # Without 0x80-0x9F bytes Latin-1 and Windows-1252 read the same.
+    return Decoded(data.decode("latin-1"), "latin-1")
+
+
+def _utf8(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"not valid {label} at byte {exc.start + 3}") from exc
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them: CRLF, CR and LF end a line, nothing else."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

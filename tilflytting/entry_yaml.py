@@ -1,0 +1,268 @@
+"""The YAML entry format: read (strictly validated) and write.
+
+Validation walks PyYAML's node tree, which keeps line numbers, before any
+value is built, so that YAML 1.1 traps (`0301` read as a number, `NO` read as
+false), duplicate keys, unknown keys, tags and aliases are errors naming the
+key and the line. Values are then loaded with `yaml.safe_load` only.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from tilflytting.fold import key
+from tilflytting.model import LISTS, Entry, Item, Project
+from tilflytting.places import reference
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+FLOAT = "tag:yaml.org,2002:float"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+_READ_AS = {INT: "a number", FLOAT: "a number", BOOL: "yes/no (a boolean)", NULL: "empty"}
+
+SCHEMA_KEYS = (
+    "tittel",
+    "slug",
+    "ingress",
+    "tekst",
+    "fagomrader",
+    "kommuner",
+    "fylke",
+    "region",
+    "prosjekter",
+    *LISTS,
+    "hovedmal",
+    "komplett",
+    "url",
+)
+PROJECT_KEYS = ("navn", "fra", "til", "pagaende")
+ITEM_KEYS = ("tekst", "term")
+
+
+class EntryFormatError(ValueError):
+    """A YAML entry that does not follow the format, with the line at fault."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def visit(self, node: yaml.Node) -> None:
+        # PyYAML composes an alias as the node it points to; meeting a node
+        # twice means aliases, which also guards against "billion laughs".
+        if id(node) in self.seen:
+            raise EntryFormatError("YAML anchors and aliases are not allowed", _line(node))
+        self.seen.add(id(node))
+
+    def mapping(self, node: yaml.Node, allowed: tuple[str, ...], where: str) -> dict[str, yaml.Node]:
+        self.visit(node)
+        if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
+            raise EntryFormatError(f"{where} must be a mapping of keys to values", _line(node))
+        result: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            name = str(key_node.value)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR:
+                raise EntryFormatError(f"{where}: key '{name}' must be text", _line(key_node))
+            if name in result:
+                raise EntryFormatError(f"{where}: duplicate key '{name}'", _line(key_node))
+            if name not in allowed:
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise EntryFormatError(f"{where}: unknown key '{name}'{hint}", _line(key_node))
+            result[name] = value
+        return result
+
+    def scalar(self, node: yaml.Node, tags: tuple[str, ...], where: str) -> None:
+        self.visit(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag in tags:
+            return
+        want = {STR: "text", INT: "a year", BOOL: "true or false", NULL: "empty"}
+        expected = " or ".join(want[t] for t in tags if t in want)
+        if isinstance(node, yaml.ScalarNode) and node.tag in _READ_AS and STR in tags:
+            raise EntryFormatError(
+                f"'{where}': {node.value} was read as {_READ_AS[node.tag]}; "
+                f"put it in quotes: '{node.value}'",
+                _line(node),
+            )
+        found = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+        if isinstance(node, yaml.ScalarNode):
+            found = f"'{node.value}'" if node.tag in (STR, INT, BOOL, NULL, FLOAT) else node.tag
+        raise EntryFormatError(f"'{where}' must be {expected}, found {found}", _line(node))
+
+    def sequence(self, node: yaml.Node, where: str, each: Callable[[yaml.Node, str], None]) -> None:
+        self.visit(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
+            return
+        if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
+            raise EntryFormatError(f"'{where}' must be a list", _line(node))
+        for index, child in enumerate(node.value):
+            each(child, f"{where}[{index}]")
+
+
+def _validate(root: yaml.Node) -> dict[str, int]:
+    """Check the whole document; return the line of each top-level key."""
+    check = _Validator()
+    fields = check.mapping(root, SCHEMA_KEYS, "the entry")
+    if "tittel" not in fields:
+        raise EntryFormatError("the entry has no 'tittel' (title)", _line(root))
+    text_or_null = (STR, NULL)
+    for name in ("tittel", "slug", "ingress", "tekst", "fylke", "region", "url"):
+        if name in fields:
+            check.scalar(fields[name], (STR,) if name == "tittel" else text_or_null, name)
+    if "komplett" in fields:
+        check.scalar(fields["komplett"], (BOOL,), "komplett")
+    for name in ("fagomrader", "kommuner", "hovedmal"):
+        if name in fields:
+            check.sequence(fields[name], name, lambda n, w: check.scalar(n, (STR,), w))
+    for name in LISTS:
+        if name in fields:
+            check.sequence(fields[name], name, lambda n, w: _item(check, n, w))
+    if "prosjekter" in fields:
+        check.sequence(fields["prosjekter"], "prosjekter", lambda n, w: _project(check, n, w))
+    return {name: _line(node) for name, node in fields.items()}
+
+
+def _item(check: _Validator, node: yaml.Node, where: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        fields = check.mapping(node, ITEM_KEYS, where)
+        check.scalar(fields.get("tekst", node), (STR,), f"{where}.tekst")
+        if "term" in fields:
+            check.scalar(fields["term"], (STR, NULL), f"{where}.term")
+    else:
+        check.scalar(node, (STR,), where)
+
+
+def _project(check: _Validator, node: yaml.Node, where: str) -> None:
+    fields = check.mapping(node, PROJECT_KEYS, where)
+    if "navn" not in fields:
+        raise EntryFormatError(f"'{where}' has no 'navn' (name)", _line(node))
+    check.scalar(fields["navn"], (STR,), f"{where}.navn")
+    for name in ("fra", "til"):
+        if name in fields:
+            check.scalar(fields[name], (INT, NULL), f"{where}.{name}")
+    if "pagaende" in fields:
+        check.scalar(fields["pagaende"], (BOOL,), f"{where}.pagaende")
+
+
+def parse_yaml(text: str) -> Entry:
+    """Read one YAML entry; raise EntryFormatError naming the line at fault."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise EntryFormatError(f"not valid YAML: {problem}", mark.line + 1 if mark else None) from exc
+    if root is None:
+        raise EntryFormatError("the file is empty", None)
+    lines = _validate(root)
+    data = yaml.safe_load(text)
+    return _entry(data, lines)
+
+
+def _entry(data: dict[str, Any], lines: dict[str, int]) -> Entry:
+    entry = Entry(title=data["tittel"].strip(), title_line=lines["tittel"])
+    entry.slug = (data.get("slug") or "").strip()
+    entry.lead = (data.get("ingress") or "").strip()
+    entry.text = (data.get("tekst") or "").strip()
+    entry.areas = list(data.get("fagomrader") or [])
+    entry.stated_places = list(data.get("kommuner") or [])
+    entry.stated_county = data.get("fylke")
+    entry.region = data.get("region")
+    entry.url = data.get("url")
+    entry.complete = data.get("komplett", True)
+    for name in LISTS:
+        entry.lists[name] = [_to_item(raw, lines.get(name)) for raw in data.get(name) or []]
+    entry.main_goal = [Item(text, lines.get("hovedmal")) for text in data.get("hovedmal") or []]
+    entry.projects = [_to_project(raw, lines.get("prosjekter")) for raw in data.get("prosjekter") or []]
+    if not entry.complete:
+        entry.warn("entry is marked incomplete (komplett: false)", lines.get("komplett"))
+    return entry
+
+
+def _to_item(raw: str | dict[str, Any], line: int | None) -> Item:
+    if isinstance(raw, dict):
+        return Item(raw["tekst"].strip(), line, raw.get("term"))
+    return Item(raw.strip(), line)
+
+
+def _to_project(raw: dict[str, Any], line: int | None) -> Project:
+    start, end = raw.get("fra"), raw.get("til")
+    ongoing = bool(raw.get("pagaende", end is None and start is not None))
+    period = f"{start or ''}–{end or ''}".strip("–")
+    return Project(raw["navn"].strip(), start, end, ongoing, period, line)
+
+
+# -- writing --------------------------------------------------------------
+def entry_to_data(entry: Entry, with_text: bool = True) -> dict[str, Any]:
+    """The entry as the YAML format's mapping (keys in documented order)."""
+    data: dict[str, Any] = {"tittel": entry.title, "slug": entry.slug}
+    data["ingress"] = entry.lead
+    if with_text and entry.text:
+        data["tekst"] = entry.text
+    if entry.areas:
+        data["fagomrader"] = entry.areas
+    kommuner = [_place_name(p.name, p.fylke_2012 or p.fylke_2024) for p in entry.places if p.name]
+    if kommuner:
+        data["kommuner"] = list(dict.fromkeys(kommuner))
+    elif entry.places:
+        county = entry.places[0].fylke_2012 or entry.places[0].fylke_2024
+        data["fylke"] = county
+    if entry.region:
+        data["region"] = entry.region
+    if entry.projects:
+        data["prosjekter"] = [_project_data(p) for p in entry.projects]
+    for name in LISTS:
+        if entry.lists[name]:
+            data[name] = [item.text for item in entry.lists[name]]
+    if with_text and entry.main_goal:
+        data["hovedmal"] = [item.text for item in entry.main_goal]
+    data["komplett"] = entry.complete
+    if entry.url:
+        data["url"] = entry.url
+    return data
+
+
+def _place_name(name: str, county: str | None) -> str:
+    """A municipality as YAML names it; namesakes get their county: `Herøy (Nordland)`."""
+    namesakes = reference().by_name.get(key(name), [])
+    return f"{name} ({county})" if len(namesakes) > 1 and county else name
+
+
+def _project_data(project: Project) -> dict[str, Any]:
+    return {
+        "navn": project.name,
+        "fra": project.start,
+        "til": project.end,
+        "pagaende": project.ongoing,
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks, so paragraphs read as they were written."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar(STR, value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,147 @@
+"""Machine formats for stdout: JSON, JSON lines, CSV, Markdown and YAML.
+
+Text from entry files is untrusted: control characters are removed from
+every format, Markdown special characters are escaped, and JSON escaping is
+left to the json module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from tilflytting.entry_yaml import dump_yaml, entry_to_data
+from tilflytting.fold import strip_controls
+from tilflytting.model import LIST_LABELS, LISTS
+from tilflytting.query import EntryDetail, EntryList
+
+MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "yaml")
+
+
+def clean(value: Any) -> str:
+    """A value as one safe line of text."""
+    if value is None:
+        return ""
+    return strip_controls(str(value))[0]
+
+
+def format_result(result: EntryList | EntryDetail, fmt: str) -> str:
+    if isinstance(result, EntryList):
+        rows = result.rows
+        if fmt == "json":
+            return _json(rows)
+        if fmt == "jsonl":
+            return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        if fmt == "csv":
+            return _csv([_flat_summary(row) for row in rows])
+        if fmt == "markdown":
+            return _markdown_table([_flat_summary(row) for row in rows])
+    else:
+        if fmt == "json":
+            return _json(result.data)
+        if fmt == "jsonl":
+            return json.dumps(result.data, ensure_ascii=False) + "\n"
+        if fmt == "csv":
+            return _csv(_long_rows(result.data))
+        if fmt == "markdown":
+            return _markdown_entry(result.data)
+        if fmt == "yaml":
+            return dump_yaml(entry_to_data(result.entry))
+    raise ValueError(f"format '{fmt}' is not available here")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def period(project: dict[str, Any]) -> str:
+    start = project["fra"] or "?"
+    end = "" if project["pagaende"] else (project["til"] or "?")
+    return f"{start}–{end}"
+
+
+def _places(row: dict[str, Any]) -> str:
+    return "; ".join(k["navn"] for k in row["kommuner"])
+
+
+def _flat_summary(row: dict[str, Any]) -> dict[str, Any]:
+    flat = {
+        "slug": row["slug"],
+        "tittel": row["tittel"],
+        "kommuner": _places(row),
+        "fylke": "; ".join(row["fylker"]),
+        "fylke_2012": "; ".join(row["fylker_2012"]),
+        "region": row["region"] or "",
+        "prosjekter": "; ".join(f"{p['navn']} ({period(p)})" for p in row["prosjekter"]),
+    }
+    flat.update({name: row[name] for name in (*LISTS, "hovedmal")})
+    flat["komplett"] = "ja" if row["komplett"] else "nei"
+    return flat
+
+
+def _long_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per fact of an entry: what spreadsheets want for a single entry."""
+    rows = [{"felt": "tittel", "tekst": data["tittel"], "term": "", "linje": ""}]
+    rows += [{"felt": "kommune", "tekst": k["navn"], "term": k["nummer"], "linje": ""}
+             for k in data["kommuner"]]  # fmt: skip
+    rows += [{"felt": "prosjekt", "tekst": f"{p['navn']} ({period(p)})", "term": "",
+              "linje": p["linje"]} for p in data["prosjekter"]]  # fmt: skip
+    for name in LISTS:
+        rows += [{"felt": name, "tekst": i["tekst"], "term": i["term"] or "", "linje": i["linje"]}
+                 for i in data[name]]  # fmt: skip
+    rows += [{"felt": "hovedmal", "tekst": text, "term": "", "linje": ""} for text in data["hovedmal"]]
+    return rows
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: clean(v) for k, v in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md(value: Any) -> str:
+    """Escape text for Markdown: no markup, links or HTML can come through."""
+    return _MD_SPECIAL.sub(r"\\\1", clean(value).replace("\n", " "))
+
+
+def _markdown_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "_Ingen oppføringer._\n"
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md(row[h]) for h in header) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_entry(data: dict[str, Any]) -> str:
+    out = [f"# {md(data['tittel'])}", ""]
+    if data["ingress"]:
+        out += [md(data["ingress"]), ""]
+    facts = [
+        ("Kommuner", ", ".join(f"{k['navn']} ({k['nummer']})" for k in data["kommuner"])),
+        ("Fylke", ", ".join(data["fylker"])),
+        ("Fylke (2012)", ", ".join(data["fylker_2012"])),
+        ("Region", data["region"] or ""),
+        ("Komplett", "ja" if data["komplett"] else "nei"),
+        ("Kilde", data["kilde"]["url"] or ""),
+    ]
+    out += [f"- **{label}:** {md(value)}" for label, value in facts if value] + [""]
+    if data["prosjekter"]:
+        out += ["## Prosjekter", ""]
+        out += [f"- {md(p['navn'])}: {period(p)}" for p in data["prosjekter"]] + [""]
+    for name in (*LISTS, "hovedmal"):
+        values = [i["tekst"] if isinstance(i, dict) else i for i in data[name]]
+        if values:
+            out += [f"## {LIST_LABELS[name]}", ""] + [f"- {md(v)}" for v in values] + [""]
+    if data["tekst"]:
+        out += ["## Tekst", ""] + [md(p) + "\n" for p in data["tekst"].split("\n\n")]
+    return "\n".join(out).rstrip() + "\n"

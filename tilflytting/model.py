@@ -1,0 +1,120 @@
+"""The domain objects every step passes along: parse builds them, normalise
+fills in places, the store saves them and the query layer rebuilds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# The four survey lists with fixed answer categories; the main goal is kept
+# apart because it is usually one line of prose.
+LISTS: tuple[str, ...] = (
+    "aktiviteter",
+    "salgsargumenter",
+    "samarbeidspartnere",
+    "malgrupper",
+)
+LIST_LABELS: dict[str, str] = {
+    "aktiviteter": "Aktiviteter",
+    "salgsargumenter": "Viktigste salgsargument",
+    "samarbeidspartnere": "Samarbeidspartnere",
+    "malgrupper": "Målgrupper",
+    "hovedmal": "Hovedmål",
+}
+
+Level = Literal["warning", "error"]
+
+
+@dataclass
+class Problem:
+    """Something wrong or doubtful in an input file, at a line where known."""
+
+    message: str
+    line: int | None = None
+    level: Level = "warning"
+
+
+@dataclass
+class Item:
+    """One list item, stored as written (trimmed), with its canonical term."""
+
+    text: str
+    line: int | None = None
+    term: str | None = None
+    truncated: bool = False
+
+
+@dataclass
+class Project:
+    """A named project with its period; years that could not be read are None."""
+
+    name: str
+    start: int | None
+    end: int | None
+    ongoing: bool
+    period: str
+    line: int | None = None
+
+
+@dataclass
+class Heading:
+    """A heading as it appeared, what it was taken to be, and where."""
+
+    text: str
+    kind: str
+    line: int
+
+
+@dataclass
+class Place:
+    """A municipality (or, with no municipality known, a county) an entry is about."""
+
+    kind: Literal["kommune", "fylke"]
+    name: str | None
+    nr_2012: str | None
+    fylke_2012: str | None
+    name_2024: str | None
+    nr_2024: str | None
+    fylke_2024: str | None
+
+
+@dataclass
+class Source:
+    """Where an entry came from: the file as imported, its hash and encoding."""
+
+    path: str
+    sha256: str
+    encoding: str
+    format: Literal["txt", "yaml"]
+    url: str | None = None
+
+
+@dataclass
+class Entry:
+    """One catalog page: one initiative by a municipality or region."""
+
+    title: str
+    title_line: int | None = None
+    lead: str = ""
+    text: str = ""
+    areas: list[str] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    lists: dict[str, list[Item]] = field(
+        default_factory=lambda: {name: [] for name in LISTS}
+    )
+    main_goal: list[Item] = field(default_factory=list)
+    complete: bool = True
+    problems: list[Problem] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    # Stated places (YAML) or the names found in the page (normalise fills
+    # `places` from these and the reference tables).
+    stated_places: list[str] = field(default_factory=list)
+    stated_county: str | None = None
+    region: str | None = None
+    places: list[Place] = field(default_factory=list)
+    slug: str = ""
+    url: str | None = None
+    source: Source | None = None
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(message, line))

@@ -1,0 +1,125 @@
+"""Normalise a parsed entry: its slug, its places, its region.
+
+Places come from what a YAML entry states, or else from the page: the title
+first, then the lead, then lists of municipalities in the text; counties
+written in the partner list ("Troms fylkeskommune", "Fylkesmannen i
+Telemark") settle names that several municipalities share (Herøy, Bø).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tilflytting.fold import key, slugify
+from tilflytting.model import Entry, Place, Problem
+from tilflytting.places import (
+    Kommune,
+    Reference,
+    municipal_lists,
+    names_in,
+    reference,
+    regions_in,
+)
+
+_QUALIFIED = re.compile(r"^(.*?)\s*\((.+)\)\s*$")
+
+
+def normalise(entry: Entry) -> Entry:
+    """Fill in slug, places and region. Mutates and returns `entry`."""
+    ref = reference()
+    entry.slug = entry.slug or slugify(entry.title)
+    if entry.stated_places or entry.stated_county:
+        entry.places = _stated(entry, ref)
+    else:
+        entry.places = _derived(entry, ref)
+    if not entry.places:
+        entry.warn("no municipality or county found for this entry", entry.title_line)
+    return entry
+
+
+# -- places a YAML entry states -------------------------------------------
+def _stated(entry: Entry, ref: Reference) -> list[Place]:
+    places: list[Place] = []
+    for stated in entry.stated_places:
+        kommune = _lookup(stated, ref, entry)
+        if kommune is not None:
+            places.extend(ref.place(kommune))
+    if entry.stated_county:
+        county = ref.county(entry.stated_county)
+        if county is None:
+            entry.problems.append(Problem(f"unknown county '{entry.stated_county}'", None, "error"))
+        elif not places:
+            places.append(_county_place(county, ref))
+    return places
+
+
+def _lookup(stated: str, ref: Reference, entry: Entry) -> Kommune | None:
+    """A municipality by number (any era) or name, `Herøy (Nordland)` to choose."""
+    text = stated.strip()
+    if text.isdigit():
+        hits = ref.by_number.get(text.zfill(4), [])
+    else:
+        qualified = _QUALIFIED.match(text)
+        name, county = (qualified.group(1), qualified.group(2)) if qualified else (text, None)
+        hits = ref.by_name.get(key(name), [])
+        if county is not None:
+            wanted = ref.county(county)
+            hits = [k for k in hits if wanted in (k.fylke_2012, k.fylke_2024)]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        message = f"unknown municipality '{stated}'"
+    else:
+        options = ", ".join(f"{k.name} ({k.fylke_2012 or k.fylke_2024})" for k in hits)
+        message = f"municipality '{stated}' is ambiguous: write one of {options}"
+    entry.problems.append(Problem(message, None, "error"))
+    return None
+
+
+# -- places found in a page -----------------------------------------------
+def _derived(entry: Entry, ref: Reference) -> list[Place]:
+    evidence = _county_evidence(entry, ref)
+    in_title = names_in(entry.title, allow_common=True)
+    kommuner = in_title or names_in(entry.lead) or municipal_lists(entry.text)
+    regions = regions_in(entry.title) or ([] if in_title else regions_in(entry.lead))
+    if not kommuner and not regions:
+        regions = regions_in(entry.text)
+    entry.region = entry.region or (", ".join(regions) if regions else None)
+    chosen = _disambiguate(kommuner, evidence, entry)
+    places = [place for kommune in chosen for place in ref.place(kommune)]
+    if places:
+        return places
+    counties = ref.counties_in(entry.title) or ref.counties_in(entry.lead)
+    counties = counties or [c for r in regions for c in ref.regions[r]] or evidence
+    return [_county_place(county, ref) for county in dict.fromkeys(counties)]
+
+
+def _county_evidence(entry: Entry, ref: Reference) -> list[str]:
+    """Counties revealed by public partners: fylkeskommune, fylkesmannen."""
+    found: list[str] = []
+    for item in entry.lists["samarbeidspartnere"]:
+        if "fylke" in item.text.lower():
+            found.extend(c for c in ref.counties_in(item.text) if c not in found)
+    return found
+
+
+def _disambiguate(kommuner: list[Kommune], evidence: list[str], entry: Entry) -> list[Kommune]:
+    """Drop the namesakes that other evidence rules out; warn where none does."""
+    counties = set(evidence) | {
+        k.fylke_2012 for k in kommuner if len([n for n in kommuner if n.name == k.name]) == 1
+    }
+    chosen: list[Kommune] = []
+    for name in dict.fromkeys(k.name for k in kommuner):
+        namesakes = [k for k in kommuner if k.name == name]
+        if len(namesakes) > 1:
+            namesakes = [k for k in namesakes if k.fylke_2012 in counties]
+        if len(namesakes) == 1:
+            chosen.append(namesakes[0])
+        else:
+            entry.warn(f"municipality '{name}' is ambiguous here; not resolved", entry.title_line)
+    return chosen
+
+
+def _county_place(county: str, ref: Reference) -> Place:
+    old = county if county in ref.old_counties.values() else None
+    return Place("fylke", None, None, old, None, None, ref.county_2024(county))

@@ -1,0 +1,93 @@
+"""Where results go: data to stdout (a table, or a machine format), messages
+to stderr. Rich is imported only when a table or progress bar is drawn."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+
+from tilflytting.formats import clean, format_result
+from tilflytting.query import AmbiguousEntry, EntryDetail, EntryList, QueryError
+
+if TYPE_CHECKING:
+    from tilflytting.importer import ImportReport
+
+T = TypeVar("T")
+
+
+def answer(ask: Callable[[], T]) -> T:
+    """Run a query; a question that cannot be answered ends in one line, exit 1."""
+    try:
+        return ask()
+    except AmbiguousEntry as exc:
+        message(str(exc))
+        for slug, title in exc.candidates:
+            typer.echo(f"  {clean(slug)}  {clean(title)}", err=True)
+        raise typer.Exit(1) from None
+    except QueryError as exc:
+        message(str(exc))
+        raise typer.Exit(1) from None
+
+
+def message(text: str) -> None:
+    typer.echo(f"tilflytting: {clean(text)}", err=True)
+
+
+def emit(result: EntryList | EntryDetail, fmt: str) -> None:
+    if fmt == "table":
+        from tilflytting import render
+
+        render.print_result(result)
+    else:
+        sys.stdout.write(format_result(result, fmt))
+
+
+@contextmanager
+def import_progress() -> Iterator[Callable[[int], Callable[[Path], None]] | None]:
+    """A progress bar when stderr is a terminal; nothing when it is piped."""
+    if not sys.stderr.isatty():
+        with nullcontext():
+            yield None
+        return
+    from tilflytting import render
+
+    with render.progress_bar() as start:
+        yield start
+
+
+def import_report(report: ImportReport) -> None:
+    """One `FILE:LINE: level: message` line per problem, then the counts."""
+    for result in [*report.problems, *report.results]:
+        for problem in result.problems:
+            where = f"{result.path}:{problem.line}" if problem.line else result.path
+            typer.echo(f"{clean(where)}: {problem.level}: {clean(problem.message)}", err=True)
+    counts = {
+        "added": report.count("added"),
+        "updated": report.count("updated"),
+        "unchanged": report.count("unchanged"),
+        "failed": report.count("failed") + len(report.problems),
+    }
+    if report.pruned:
+        counts["pruned"] = len(report.pruned)
+    title = _title(report)
+    if sys.stderr.isatty():
+        from tilflytting import render
+
+        render.print_summary(counts, title)
+    else:
+        typer.echo(f"{title}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), err=True)
+
+
+def _title(report: ImportReport) -> str:
+    if report.dry_run:
+        return "Dry run, nothing written"
+    if report.rolled_back:
+        return "Strict import failed, nothing written"
+    if not report.results and not report.pruned:
+        return "Nothing imported"
+    return "Import done"

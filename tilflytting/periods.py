@@ -1,0 +1,79 @@
+"""Year periods as the catalog writes them.
+
+Seen forms: `2005 – 2009`, `2008-2012`, `2010- 2020`, `2010-12`, `(2011-)`,
+`2007 – til d.d.`, `fra og med 2012`, `2004 til 2014`, and typos such as
+`20012`. A year that cannot be right is reported, never "fixed".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+_YEAR = r"(?<!\d)(\d{4,5})(?!\d)"
+_OPEN = r"(?:til\s+)?(?:d\.\s?d\.?|dd\b|i\s+dag\b|dags\s+dato\b)"
+_DASH = r"\s*[-–—‐]\s*"
+PERIOD = re.compile(
+    rf"""
+    (?:fra\s+og\s+med|f\.o\.m\.)\s+{_YEAR}                       # fra og med 2012
+    | {_YEAR}{_DASH}(?:(?P<open1>{_OPEN})|(?P<end>\d{{4,5}}|\d{{2}})(?!\d)|(?=\s*(?:\)|$)))
+    | {_YEAR}\s+til\s+(?:(?P<open2>{_OPEN})|(?P<end2>\d{{4,5}})(?!\d))
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass
+class Period:
+    start: int | None
+    end: int | None
+    ongoing: bool
+    text: str
+    span: tuple[int, int]
+    problems: list[str]
+
+
+def _check(year: int, raw: str, problems: list[str]) -> int | None:
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return year
+    problems.append(f"impossible year {year} in period '{raw}'")
+    return None
+
+
+def _end_year(raw_end: str, start: int | None) -> int:
+    # A two-digit end year continues the start year's century: 2010-12 is 2012.
+    if len(raw_end) == 2 and start is not None:
+        return start - start % 100 + int(raw_end)
+    return int(raw_end)
+
+
+def _period_from(match: re.Match[str]) -> Period:
+    raw = match.group(0).strip()
+    problems: list[str] = []
+    groups = match.groups()
+    start_raw = next(g for g in (groups[0], groups[1], groups[4]) if g)
+    start = _check(int(start_raw), raw, problems)
+    end_raw = match.group("end") or match.group("end2")
+    ongoing = end_raw is None
+    end = None
+    if end_raw is not None:
+        end = _check(_end_year(end_raw, start), raw, problems)
+    if start is not None and end is not None and end < start:
+        problems.append(f"period '{raw}' ends before it starts")
+    return Period(start, end, ongoing, raw, match.span(), problems)
+
+
+def find_periods(text: str) -> list[Period]:
+    """Every period written anywhere in `text`."""
+    return [_period_from(m) for m in PERIOD.finditer(text)]
+
+
+def parse_period(text: str) -> Period | None:
+    """The period if `text` is one and nothing else (trailing `.` allowed)."""
+    cleaned = text.strip().rstrip(".").strip()
+    cleaned = re.sub(r"^\((.*)\)$", r"\1", cleaned)
+    match = PERIOD.fullmatch(cleaned)
+    return _period_from(match) if match else None

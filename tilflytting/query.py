@@ -1,0 +1,218 @@
+"""Questions asked of the catalog, answered as plain result objects that the
+render layer turns into tables or JSON/CSV/Markdown/YAML.
+
+The JSON shape of an entry (documented in docs/json.md) is built here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from tilflytting.fold import key
+from tilflytting.model import LISTS, Entry, Place, Project
+from tilflytting.places import reference
+from tilflytting.store import Store
+
+JSON_VERSION = 1
+SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
+
+
+class QueryError(Exception):
+    """A question that cannot be answered as asked (one line for the user)."""
+
+
+@dataclass
+class EntryList:
+    """Rows for `list`: one summary per entry."""
+
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class EntryDetail:
+    """One entry for `show`, in the JSON shape, plus the Entry for YAML."""
+
+    data: dict[str, Any]
+    entry: Entry
+    sources: bool = False
+
+
+@dataclass
+class Resolution:
+    """What a user's ENTRY argument matched."""
+
+    ids: list[int]
+    candidates: list[tuple[str, str]] = field(default_factory=list)  # (slug, title)
+    suggestions: list[str] = field(default_factory=list)
+
+
+# -- JSON shape -----------------------------------------------------------------
+def place_json(place: Place) -> dict[str, Any]:
+    return {
+        "navn": place.name_2024 if place.name is None else place.name,
+        "nummer": place.nr_2024,
+        "fylke": place.fylke_2024,
+        "fylke_2012": place.fylke_2012,
+        "nummer_2012": place.nr_2012,
+        "navn_2024": place.name_2024,
+    }
+
+
+def project_json(project: Project) -> dict[str, Any]:
+    return {
+        "navn": project.name,
+        "fra": project.start,
+        "til": project.end,
+        "pagaende": project.ongoing,
+        "periode": project.period,
+        "linje": project.line,
+    }
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """The documented JSON object for one entry."""
+    kommuner = [p for p in entry.places if p.kind == "kommune"]
+    data: dict[str, Any] = {
+        "slug": entry.slug,
+        "tittel": entry.title,
+        "ingress": entry.lead,
+        "tekst": entry.text,
+        "fagomrader": entry.areas,
+        "kommuner": [place_json(p) for p in kommuner],
+        "fylker": _unique(p.fylke_2024 for p in entry.places),
+        "fylker_2012": _unique(p.fylke_2012 for p in entry.places),
+        "region": entry.region,
+        "prosjekter": [project_json(p) for p in entry.projects],
+    }
+    for name in LISTS:
+        data[name] = [
+            {"tekst": i.text, "term": i.term, "linje": i.line, "avkortet": i.truncated}
+            for i in entry.lists[name]
+        ]
+    data["hovedmal"] = [item.text for item in entry.main_goal]
+    data["komplett"] = entry.complete
+    data["advarsler"] = [{"linje": p.line, "melding": p.message} for p in entry.problems]
+    source = entry.source
+    data["kilde"] = {
+        "fil": source.path if source else None,
+        "url": entry.url,
+        "sha256": source.sha256 if source else None,
+        "tegnsett": source.encoding if source else None,
+        "format": source.format if source else None,
+    }
+    return data
+
+
+def _unique(values: Any) -> list[str]:
+    return [v for v in dict.fromkeys(values) if v]
+
+
+def summary_json(entry: Entry) -> dict[str, Any]:
+    """The shorter object `list` prints: lists reduced to their counts."""
+    full = entry_json(entry)
+    row = {k: full[k] for k in ("slug", "tittel", "kommuner", "fylker", "fylker_2012", "region")}
+    row["prosjekter"] = [
+        {k: p[k] for k in ("navn", "fra", "til", "pagaende")} for p in full["prosjekter"]
+    ]
+    for name in (*LISTS, "hovedmal"):
+        row[name] = len(full[name])
+    row["komplett"] = full["komplett"]
+    return row
+
+
+# -- list -----------------------------------------------------------------------
+def list_entries(
+    store: Store, fylke: list[str], kommune: list[str], sort: str = "slug", limit: int | None = None
+) -> EntryList:
+    counties = [_county(name) for name in fylke]
+    kommune_names = [name for text in kommune for name in _kommune_names(text)]
+    ids = store.entry_ids(counties, kommune_names)
+    rows = [summary_json(entry) for entry in store.load_entries(ids)]
+    rows.sort(key=_sort_key(sort))
+    return EntryList(rows[:limit] if limit is not None else rows)
+
+
+def _county(text: str) -> str:
+    county = reference().county(text)
+    if county is None:
+        names = sorted({f.name for f in reference().fylker})
+        close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"unknown county '{text}'{hint}")
+    return county
+
+
+def _kommune_names(text: str) -> list[str]:
+    """A municipality as the store can match it: names and numbers of every era."""
+    ref = reference()
+    hits = ref.by_number.get(text.zfill(4), []) if text.isdigit() else ref.by_name.get(key(text), [])
+    if not hits:
+        raise QueryError(f"unknown municipality '{text}'")
+    return [v for k in hits for v in (k.name, k.nr_2012, k.nr_2020, k.nr_2024) if v]
+
+
+def _sort_key(sort: str) -> Any:
+    def by(row: dict[str, Any]) -> Any:
+        if sort == "tittel":
+            return key(row["tittel"])
+        if sort == "kommune":
+            return key(row["kommuner"][0]["navn"]) if row["kommuner"] else "~"
+        if sort == "fylke":
+            return key(row["fylker"][0]) if row["fylker"] else "~"
+        if sort == "start":
+            starts = [p["fra"] for p in row["prosjekter"] if p["fra"]]
+            return min(starts) if starts else 9999
+        return row["slug"]
+
+    return by
+
+
+# -- show -----------------------------------------------------------------------
+def resolve(store: Store, text: str) -> Resolution:
+    """Entries that `text` names: slug, title, municipality name or number."""
+    wanted = key(text)
+    rows = store.lookup_rows()
+    titles = {row[0]: (row[1], row[2]) for row in rows}
+    tests = (
+        lambda r: r[1] == text.strip().lower(),
+        lambda r: wanted in (key(r[1]), key(r[2])),
+        lambda r: text.strip().isdigit() and text.strip().zfill(4) in (r[5], r[6]),
+        lambda r: wanted in (key(r[3] or ""), key(r[4] or "")),
+        lambda r: len(wanted) >= 3 and (wanted in key(r[1]) or wanted in key(r[2])),
+    )
+    for test in tests:
+        ids = list(dict.fromkeys(row[0] for row in rows if wanted and test(row)))
+        if ids:
+            return Resolution(ids, [titles[i] for i in ids])
+    return Resolution([], [], _suggest(text, rows))
+
+
+def _suggest(text: str, rows: list[tuple[Any, ...]]) -> list[str]:
+    names = {key(str(r[i])): str(r[1]) for r in rows for i in (1, 2, 3, 4) if r[i]}
+    close = difflib.get_close_matches(key(text), list(names), n=3, cutoff=0.6)
+    return list(dict.fromkeys(names[c] for c in close))
+
+
+def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
+    found = resolve(store, text)
+    if len(found.ids) == 1:
+        entry = store.load_entries(found.ids)[0]
+        return EntryDetail(entry_json(entry), entry, sources)
+    if found.ids:
+        raise AmbiguousEntry(text, found.candidates)
+    raise EntryNotFound(text, found.suggestions)
+
+
+class AmbiguousEntry(QueryError):
+    def __init__(self, text: str, candidates: list[tuple[str, str]]) -> None:
+        super().__init__(f"'{text}' matches {len(candidates)} entries; name one by its slug")
+        self.candidates = candidates
+
+
+class EntryNotFound(QueryError):
+    def __init__(self, text: str, suggestions: list[str]) -> None:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no entry matches '{text}'{hint}")
+        self.suggestions = suggestions

@@ -1,0 +1,206 @@
+"""Human output with Rich: tables, panels, the import progress bar.
+
+The only module that imports Rich (ruff's banned-api rule enforces it), and
+it is imported lazily, only when a table is printed. Untrusted text never
+reaches Rich as markup: every value goes in as a `Text` with control and
+bidi characters removed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from tilflytting.formats import clean, period
+from tilflytting.model import LIST_LABELS, LISTS
+from tilflytting.query import EntryDetail, EntryList
+
+LIST_SHORT = {"aktiviteter": "Akt.", "salgsargumenter": "Salg", "samarbeidspartnere": "Partn.",
+              "malgrupper": "Målgr."}  # fmt: skip
+
+
+def t(value: Any, style: str = "") -> Text:
+    """Untrusted text as a Rich Text: never parsed as markup."""
+    return Text(clean(value), style=style)
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_result(result: EntryList | EntryDetail) -> None:
+    console = stdout()
+    if isinstance(result, EntryList):
+        console.print(list_table(result))
+    else:
+        for part in entry_view(result):
+            console.print(part)
+
+
+# -- list ----------------------------------------------------------------------
+def list_table(result: EntryList) -> Table | Text:
+    if not result.rows:
+        return Text("Ingen oppføringer passer.", style="yellow")
+    table = Table(box=box.SIMPLE_HEAD, title=f"{len(result.rows)} oppføringer", title_justify="left")
+    table.add_column("Slug", style="cyan", no_wrap=True)
+    table.add_column("Tittel", overflow="fold")
+    table.add_column("Kommune", overflow="fold")
+    table.add_column("Fylke", overflow="fold")
+    table.add_column("Prosjekter", overflow="fold")
+    for name in LISTS:
+        table.add_column(LIST_SHORT[name], justify="right")
+    for row in result.rows:
+        counties = row["fylker"] + [f"({c})" for c in row["fylker_2012"] if c not in row["fylker"]]
+        periods = ", ".join(period(p) for p in row["prosjekter"])
+        table.add_row(
+            t(row["slug"]),
+            t(row["tittel"], "" if row["komplett"] else "italic"),
+            t(", ".join(k["navn"] for k in row["kommuner"]) or row["region"] or "–"),
+            t(" ".join(counties) or "–"),
+            t(periods or "–"),
+            *(t(row[name] or "–") for name in LISTS),
+        )
+    return table
+
+
+# -- show -----------------------------------------------------------------------
+def entry_view(result: EntryDetail) -> Iterator[Any]:
+    data = result.data
+    where = _source_label(data["kilde"]["fil"]) if result.sources else None
+    heading = t(data["tittel"], "bold")
+    if not data["komplett"]:
+        heading.append("  (ufullstendig side)", style="yellow")
+    yield Panel(t(data["ingress"] or "–"), title=heading, title_align="left", box=box.ROUNDED)
+    yield _facts(data)
+    if data["prosjekter"]:
+        yield _projects(data["prosjekter"], where)
+    for name in LISTS:
+        if data[name]:
+            yield _items(LIST_LABELS[name], data[name], where)
+    if data["hovedmal"]:
+        yield Panel(t("\n".join(data["hovedmal"])), title=LIST_LABELS["hovedmal"],
+                    title_align="left", box=box.SIMPLE)  # fmt: skip
+    if data["tekst"]:
+        yield Panel(t(data["tekst"]), title="Tekst", title_align="left", box=box.SIMPLE)
+    if data["advarsler"]:
+        yield _warnings(data["advarsler"], where)
+
+
+def _source_label(path: str | None) -> str:
+    if not path:
+        return "?"
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def _facts(data: dict[str, Any]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for kommune in data["kommuner"]:
+        table.add_row("Kommune", t(_kommune(kommune)))
+    if not data["kommuner"] and data["fylker"]:
+        table.add_row("Fylke", t(", ".join(data["fylker"]) + _old(data)))
+    rows = [("Region", data["region"]), ("Fagområder", ", ".join(data["fagomrader"])),
+            ("Komplett", "ja" if data["komplett"] else "nei"), ("Kilde", data["kilde"]["url"])]  # fmt: skip
+    for label, value in rows:
+        if value:
+            table.add_row(label, t(value))
+    return table
+
+
+def _kommune(kommune: dict[str, Any]) -> str:
+    """`Orkdal → Orkland 5059 Trøndelag (2012: 1638 Sør-Trøndelag)`."""
+    name = kommune["navn"]
+    if kommune["navn_2024"] and kommune["navn_2024"] != name:
+        name += f" → {kommune['navn_2024']}"
+    text = f"{name} {kommune['nummer'] or ''} {kommune['fylke'] or ''}".rstrip()
+    if kommune["nummer_2012"]:
+        text += f"  (2012: {kommune['nummer_2012']} {kommune['fylke_2012']})"
+    return text
+
+
+def _old(data: dict[str, Any]) -> str:
+    old = [c for c in data["fylker_2012"] if c not in data["fylker"]]
+    return f"  (2012: {', '.join(old)})" if old else ""
+
+
+def _projects(projects: list[dict[str, Any]], where: str | None) -> Table:
+    table = Table(title="Prosjekter", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Prosjekt", overflow="fold")
+    table.add_column("Periode", no_wrap=True)
+    if where:
+        table.add_column("Kilde", style="dim", overflow="fold")
+    for project in projects:
+        cells = [t(project["navn"]), t(period(project) + (" (pågår)" if project["pagaende"] else ""))]
+        if where:
+            cells.append(t(f"{where}:{project['linje'] or '?'}"))
+        table.add_row(*cells)
+    return table
+
+
+def _items(title: str, items: list[dict[str, Any]], where: str | None) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_header=False)
+    table.add_column(overflow="fold")
+    if where:
+        table.add_column(style="dim", overflow="fold")
+    for item in items:
+        text = t(item["tekst"])
+        if item["avkortet"]:
+            text.append(" (avkortet)", style="yellow")
+        cells = [text] + ([t(f"{where}:{item['linje'] or '?'}")] if where else [])
+        table.add_row(*cells)
+    return table
+
+
+def _warnings(warnings: list[dict[str, Any]], where: str | None) -> Table:
+    table = Table(title="Advarsler", title_justify="left", box=box.SIMPLE_HEAD, show_header=False)
+    table.add_column(style="yellow", overflow="fold")
+    for warning in warnings:
+        line = f"linje {warning['linje']}: " if warning["linje"] else ""
+        prefix = f"{where}:{warning['linje'] or ''} " if where else line
+        table.add_row(t(prefix + warning["melding"]))
+    return table
+
+
+# -- import --------------------------------------------------------------------
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int], Callable[[Path], None]]]:
+    """A progress bar on stderr; yields a function that starts it for N files."""
+    bar = Progress(TextColumn("Importerer"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.description}"), console=Console(stderr=True), transient=True)  # fmt: skip
+    with bar:
+
+        def start(total: int) -> Callable[[Path], None]:
+            task = bar.add_task("", total=total)
+
+            def advance(path: Path) -> None:
+                bar.update(task, advance=1, description=clean(path.name))
+
+            return advance
+
+        yield start
+
+
+def summary_panel(counts: dict[str, int], title: str) -> Group:
+    table = Table.grid(padding=(0, 2))
+    styles = {"failed": "red", "added": "green", "updated": "cyan"}
+    for label, count in counts.items():
+        table.add_row(Text(label, style=styles.get(label, "")), str(count))
+    return Group(Text(title, style="bold"), table)
+
+
+def print_summary(counts: dict[str, int], title: str) -> None:
+    Console(stderr=True, highlight=False).print(summary_panel(counts, title))

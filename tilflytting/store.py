@@ -1,0 +1,409 @@
+"""The catalog database: schema, migrations, reads and writes. All SQL lives here.
+
+The schema is built by named, append-only migrations (the pattern of
+simonw/llm): each name is applied once and recorded in `_migrations`, so a
+database made by any older version upgrades in place. A database that has
+migrations this version does not know was made by a newer version and is
+refused rather than touched.
+
+Reads use the standard library's sqlite3 only, so read commands start fast;
+sqlite-utils is imported when a migration has to run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tilflytting.model import LISTS, Entry, Heading, Item, Place, Problem, Project, Source
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """A database problem to report to the user in one line."""
+
+
+class StoreMissing(StoreError):
+    """No database at the path a read command was given."""
+
+
+# -- migrations -------------------------------------------------------------
+def _m001_initial(db: Any) -> None:
+    db["entries"].create(
+        {
+            "id": int,
+            "slug": str,
+            "tittel": str,
+            "tittel_linje": int,
+            "ingress": str,
+            "tekst": str,
+            "fagomrader": str,  # JSON list
+            "region": str,
+            "komplett": int,
+            "advarsler": str,  # JSON list of {linje, melding}
+            "kilde_fil": str,
+            "kilde_url": str,
+            "format": str,
+            "sha256": str,
+            "tegnsett": str,
+            "parser_versjon": int,
+            "importert": str,
+        },
+        pk="id",
+        not_null={"slug", "tittel", "kilde_fil"},
+    )
+    db["entries"].create_index(["slug"], unique=True)
+    db["entries"].create_index(["kilde_fil"], unique=True)
+    child = {"foreign_keys": [("entry_id", "entries", "id")]}
+    db["projects"].create(
+        {"id": int, "entry_id": int, "pos": int, "navn": str, "fra": int, "til": int,
+         "pagaende": int, "periode": str, "linje": int},
+        pk="id", **child,
+    )  # fmt: skip
+    db["items"].create(
+        {"id": int, "entry_id": int, "liste": str, "pos": int, "tekst": str, "term": str,
+         "linje": int, "avkortet": int},
+        pk="id", **child,
+    )  # fmt: skip
+    db["places"].create(
+        {"id": int, "entry_id": int, "pos": int, "type": str, "navn": str, "nummer_2012": str,
+         "fylke_2012": str, "navn_2024": str, "nummer_2024": str, "fylke_2024": str},
+        pk="id", **child,
+    )  # fmt: skip
+    db["headings"].create(
+        {"id": int, "entry_id": int, "tekst": str, "type": str, "linje": int},
+        pk="id", **child,
+    )  # fmt: skip
+    for table in ("projects", "items", "places", "headings"):
+        db[table].create_index(["entry_id"])
+    db["items"].create_index(["liste", "term"])
+    for column in ("fylke_2012", "fylke_2024", "nummer_2012", "nummer_2024"):
+        db["places"].create_index([column])
+
+
+def _m002_search_index(db: Any) -> None:
+    """One row of searchable text per entry, indexed with FTS5."""
+    db["entry_search"].create(
+        {"entry_id": int, "tittel": str, "ingress": str, "tekst": str, "prosjekter": str,
+         "lister": str},
+        pk="entry_id", foreign_keys=[("entry_id", "entries", "id")],
+    )  # fmt: skip
+    db["entry_search"].enable_fts(
+        ["tittel", "ingress", "tekst", "prosjekter", "lister"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    for (entry_id,) in db.execute("SELECT id FROM entries").fetchall():
+        _write_search_row(db.conn, entry_id)
+
+
+MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
+    ("m001_initial", _m001_initial),
+    ("m002_search_index", _m002_search_index),
+]
+
+
+# -- the store ----------------------------------------------------------------
+class Store:
+    """An open catalog database, migrated to this version's schema."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, create: bool = False) -> Store:
+        """Open (and upgrade) the database at `path`; create it only if asked."""
+        if not create and not path.exists():
+            raise StoreMissing(f"no catalog database at {path}")
+        if create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create folder for {path}: {exc.strerror}") from exc
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(conn, path)
+            store._upgrade()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot use {path} as a catalog database: {exc}") from exc
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- schema ------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
+        ).fetchone()
+        if not exists:
+            return []
+        return [row[0] for row in self.conn.execute("SELECT name FROM _migrations ORDER BY id")]
+
+    @property
+    def schema_version(self) -> int:
+        return len(self.applied_migrations())
+
+    def _upgrade(self, upto: int | None = None) -> None:
+        applied = self.applied_migrations()
+        known = [name for name, _ in MIGRATIONS]
+        unknown = [name for name in applied if name not in known]
+        if unknown:
+            raise StoreError(
+                f"{self.path} was made by a newer version of tilflytting "
+                f"(schema step '{unknown[0]}'); upgrade tilflytting to use it"
+            )
+        pending = [(n, f) for n, f in MIGRATIONS[:upto] if n not in applied]
+        if not pending:
+            return
+        import sqlite_utils  # only needed to build or change the schema
+
+        db = sqlite_utils.Database(self.conn)
+        with self.transaction():
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations "
+                "(id INTEGER PRIMARY KEY, name TEXT UNIQUE, applied TEXT)"
+            )
+            for name, migrate in pending:
+                migrate(db)
+                self.conn.execute(
+                    "INSERT INTO _migrations (name, applied) VALUES (?, ?)", (name, _now())
+                )
+        # WAL lets searches read while an import writes; the mode is kept in
+        # the file, and cannot change inside a transaction.
+        self.conn.execute("PRAGMA journal_mode = WAL")
+
+    # -- transactions --------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so that a
+        concurrent writer waits on the busy timeout instead of failing later."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- writes -------------------------------------------------------------
+    def save_entry(self, entry: Entry, parser_version: int) -> str:
+        """Insert or replace the entry of this source file; 'added' or 'updated'.
+        A replaced entry loses all its old projects, items and places."""
+        assert entry.source is not None
+        row = self.conn.execute(
+            "SELECT id FROM entries WHERE kilde_fil = ?", (entry.source.path,)
+        ).fetchone()
+        values = _entry_row(entry, parser_version)
+        if row is None:
+            columns = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            cursor = self.conn.execute(
+                f"INSERT INTO entries ({columns}) VALUES ({marks})", list(values.values())
+            )
+            entry_id = int(cursor.lastrowid or 0)
+            status = "added"
+        else:
+            entry_id = int(row[0])
+            self._delete_children(entry_id)
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            self.conn.execute(
+                f"UPDATE entries SET {assignments} WHERE id = ?", [*values.values(), entry_id]
+            )
+            status = "updated"
+        self._insert_children(entry_id, entry)
+        _write_search_row(self.conn, entry_id)
+        return status
+
+    def _delete_children(self, entry_id: int) -> None:
+        for table in ("projects", "items", "places", "headings", "entry_search"):
+            self.conn.execute(f"DELETE FROM {table} WHERE entry_id = ?", (entry_id,))
+
+    def _insert_children(self, entry_id: int, entry: Entry) -> None:
+        execute = self.conn.executemany
+        execute(
+            "INSERT INTO projects (entry_id, pos, navn, fra, til, pagaende, periode, linje) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (entry_id, pos, p.name, p.start, p.end, int(p.ongoing), p.period, p.line)
+                for pos, p in enumerate(entry.projects)
+            ],
+        )
+        items = [(name, item) for name in LISTS for item in entry.lists[name]]
+        items += [("hovedmal", item) for item in entry.main_goal]
+        execute(
+            "INSERT INTO items (entry_id, liste, pos, tekst, term, linje, avkortet) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (entry_id, name, pos, i.text, i.term, i.line, int(i.truncated))
+                for pos, (name, i) in enumerate(items)
+            ],
+        )
+        execute(
+            "INSERT INTO places (entry_id, pos, type, navn, nummer_2012, fylke_2012, navn_2024, "
+            "nummer_2024, fylke_2024) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (entry_id, pos, p.kind, p.name, p.nr_2012, p.fylke_2012, p.name_2024,
+                 p.nr_2024, p.fylke_2024)
+                for pos, p in enumerate(entry.places)
+            ],
+        )  # fmt: skip
+        execute(
+            "INSERT INTO headings (entry_id, tekst, type, linje) VALUES (?, ?, ?, ?)",
+            [(entry_id, h.text, h.kind, h.line) for h in entry.headings],
+        )
+
+    def delete_entry(self, entry_id: int) -> None:
+        self._delete_children(entry_id)
+        self.conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+
+    # -- reads ----------------------------------------------------------------
+    def known_source(self, path: str) -> tuple[str, int, str] | None:
+        """(sha256, parser version, slug) of the entry imported from `path`."""
+        row = self.conn.execute(
+            "SELECT sha256, parser_versjon, slug FROM entries WHERE kilde_fil = ?", (path,)
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def slug_owner(self, slug: str) -> str | None:
+        """The source file of the entry that has `slug`, if any."""
+        row = self.conn.execute("SELECT kilde_fil FROM entries WHERE slug = ?", (slug,)).fetchone()
+        return row[0] if row else None
+
+    def sources(self) -> list[tuple[int, str, str]]:
+        """(id, slug, source file) of every entry."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT id, slug, kilde_fil FROM entries ORDER BY slug"
+        )]  # fmt: skip
+
+    def entry_ids(self, fylke: list[str], kommune: list[str]) -> list[int]:
+        """Ids of entries in any of these counties (2012 or 2024 names) and any
+        of these municipalities (names of either era, numbers of any era)."""
+        sql = "SELECT id FROM entries WHERE 1 = 1"
+        params: list[str] = []
+        if fylke:
+            marks = ", ".join("?" for _ in fylke)
+            sql += (
+                " AND id IN (SELECT entry_id FROM places WHERE "
+                f"fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks}))"
+            )
+            params += fylke * 2
+        if kommune:
+            marks = ", ".join("?" for _ in kommune)
+            sql += (
+                " AND id IN (SELECT entry_id FROM places WHERE "
+                f"navn IN ({marks}) OR navn_2024 IN ({marks}) "
+                f"OR nummer_2012 IN ({marks}) OR nummer_2024 IN ({marks}))"
+            )
+            params += kommune * 4
+        return [row[0] for row in self.conn.execute(sql + " ORDER BY slug", params)]
+
+    def lookup_rows(self) -> list[tuple[int, str, str, str | None, str | None, str | None, str | None]]:
+        """(id, slug, title, 2012 name, 2024 name, 2012 number, 2024 number) for
+        every entry and place, for resolving what a user typed."""
+        return [tuple(row) for row in self.conn.execute(  # type: ignore[misc]
+            "SELECT e.id, e.slug, e.tittel, p.navn, p.navn_2024, p.nummer_2012, p.nummer_2024 "
+            "FROM entries e LEFT JOIN places p ON p.entry_id = e.id ORDER BY e.slug"
+        )]  # fmt: skip
+
+    def load_entries(self, ids: list[int]) -> list[Entry]:
+        """Entries with everything they hold, in the order of `ids`."""
+        return [self._load(entry_id) for entry_id in ids]
+
+    def _load(self, entry_id: int) -> Entry:
+        cursor = self.conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,))
+        columns = [d[0] for d in cursor.description]
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
+        entry = Entry(title=row["tittel"], title_line=row["tittel_linje"])
+        entry.slug, entry.lead, entry.text = row["slug"], row["ingress"], row["tekst"]
+        entry.areas = json.loads(row["fagomrader"])
+        entry.region, entry.complete = row["region"], bool(row["komplett"])
+        entry.problems = [Problem(p["melding"], p["linje"]) for p in json.loads(row["advarsler"])]
+        entry.url = row["kilde_url"]
+        entry.source = Source(
+            row["kilde_fil"], row["sha256"], row["tegnsett"], row["format"], row["kilde_url"]
+        )
+        self._load_children(entry_id, entry)
+        return entry
+
+    def _load_children(self, entry_id: int, entry: Entry) -> None:
+        query = self.conn.execute
+        entry.projects = [
+            Project(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
+            for r in query(
+                "SELECT navn, fra, til, pagaende, periode, linje FROM projects "
+                "WHERE entry_id = ? ORDER BY pos",
+                (entry_id,),
+            )
+        ]
+        for name, text, term, line, cut in query(
+            "SELECT liste, tekst, term, linje, avkortet FROM items WHERE entry_id = ? ORDER BY pos",
+            (entry_id,),
+        ):
+            target = entry.main_goal if name == "hovedmal" else entry.lists[name]
+            target.append(Item(text, line, term, bool(cut)))
+        entry.places = [
+            Place(*row)
+            for row in query(
+                "SELECT type, navn, nummer_2012, fylke_2012, navn_2024, nummer_2024, fylke_2024 "
+                "FROM places WHERE entry_id = ? ORDER BY pos",
+                (entry_id,),
+            )
+        ]
+        entry.headings = [
+            Heading(*row)
+            for row in query(
+                "SELECT tekst, type, linje FROM headings WHERE entry_id = ? ORDER BY linje",
+                (entry_id,),
+            )
+        ]
+
+
+def _entry_row(entry: Entry, parser_version: int) -> dict[str, Any]:
+    assert entry.source is not None
+    return {
+        "slug": entry.slug,
+        "tittel": entry.title,
+        "tittel_linje": entry.title_line,
+        "ingress": entry.lead,
+        "tekst": entry.text,
+        "fagomrader": json.dumps(entry.areas, ensure_ascii=False),
+        "region": entry.region,
+        "komplett": int(entry.complete),
+        "advarsler": json.dumps(
+            [{"linje": p.line, "melding": p.message} for p in entry.problems], ensure_ascii=False
+        ),
+        "kilde_fil": entry.source.path,
+        "kilde_url": entry.url,
+        "format": entry.source.format,
+        "sha256": entry.source.sha256,
+        "tegnsett": entry.source.encoding,
+        "parser_versjon": parser_version,
+        "importert": _now(),
+    }
+
+
+def _write_search_row(conn: sqlite3.Connection, entry_id: int) -> None:
+    """Refresh the entry's row of searchable text (the FTS triggers follow)."""
+    conn.execute("DELETE FROM entry_search WHERE entry_id = ?", (entry_id,))
+    conn.execute(
+        "INSERT INTO entry_search (entry_id, tittel, ingress, tekst, prosjekter, lister) "
+        "SELECT e.id, e.tittel, e.ingress, e.tekst, "
+        "(SELECT group_concat(navn, ' | ') FROM projects WHERE entry_id = e.id), "
+        "(SELECT group_concat(tekst, ' | ') FROM items WHERE entry_id = e.id) "
+        "FROM entries e WHERE e.id = ?",
+        (entry_id,),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
