@@ -43,7 +43,7 @@ SCHEMA_KEYS = (
     "url",
 )
 PROJECT_KEYS = ("navn", "fra", "til", "pagaende")
-ITEM_KEYS = ("tekst", "term")
+ITEM_KEYS = ("tekst", "term", "avkortet")
 
 
 class EntryFormatError(ValueError):
@@ -61,16 +61,18 @@ def _line(node: yaml.Node) -> int:
 class _Validator:
     def __init__(self) -> None:
         self.seen: set[int] = set()
+        self.lines: dict[str, int] = {}  # "aktiviteter[2]" -> its line, for provenance
 
-    def visit(self, node: yaml.Node) -> None:
+    def visit(self, node: yaml.Node, where: str = "") -> None:
         # PyYAML composes an alias as the node it points to; meeting a node
         # twice means aliases, which also guards against "billion laughs".
         if id(node) in self.seen:
             raise EntryFormatError("YAML anchors and aliases are not allowed", _line(node))
         self.seen.add(id(node))
+        self.lines[where] = _line(node)
 
     def mapping(self, node: yaml.Node, allowed: tuple[str, ...], where: str) -> dict[str, yaml.Node]:
-        self.visit(node)
+        self.visit(node, where)
         if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
             raise EntryFormatError(f"{where} must be a mapping of keys to values", _line(node))
         result: dict[str, yaml.Node] = {}
@@ -88,7 +90,7 @@ class _Validator:
         return result
 
     def scalar(self, node: yaml.Node, tags: tuple[str, ...], where: str) -> None:
-        self.visit(node)
+        self.visit(node, where)
         if isinstance(node, yaml.ScalarNode) and node.tag in tags:
             return
         want = {STR: "text", INT: "a year", BOOL: "true or false", NULL: "empty"}
@@ -105,7 +107,7 @@ class _Validator:
         raise EntryFormatError(f"'{where}' must be {expected}, found {found}", _line(node))
 
     def sequence(self, node: yaml.Node, where: str, each: Callable[[yaml.Node, str], None]) -> None:
-        self.visit(node)
+        self.visit(node, where)
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
             return
         if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
@@ -115,7 +117,8 @@ class _Validator:
 
 
 def _validate(root: yaml.Node) -> dict[str, int]:
-    """Check the whole document; return the line of each top-level key."""
+    """Check the whole document; return the line of each key and list element
+    (`tittel`, `aktiviteter[2]`, `prosjekter[0]`)."""
     check = _Validator()
     fields = check.mapping(root, SCHEMA_KEYS, "the entry")
     if "tittel" not in fields:
@@ -134,7 +137,7 @@ def _validate(root: yaml.Node) -> dict[str, int]:
             check.sequence(fields[name], name, lambda n, w: _item(check, n, w))
     if "prosjekter" in fields:
         check.sequence(fields["prosjekter"], "prosjekter", lambda n, w: _project(check, n, w))
-    return {name: _line(node) for name, node in fields.items()}
+    return check.lines
 
 
 def _item(check: _Validator, node: yaml.Node, where: str) -> None:
@@ -143,6 +146,8 @@ def _item(check: _Validator, node: yaml.Node, where: str) -> None:
         check.scalar(fields.get("tekst", node), (STR,), f"{where}.tekst")
         if "term" in fields:
             check.scalar(fields["term"], (STR, NULL), f"{where}.term")
+        if "avkortet" in fields:
+            check.scalar(fields["avkortet"], (BOOL,), f"{where}.avkortet")
     else:
         check.scalar(node, (STR,), where)
 
@@ -186,9 +191,16 @@ def _entry(data: dict[str, Any], lines: dict[str, int]) -> Entry:
     entry.url = data.get("url")
     entry.complete = data.get("komplett", True)
     for name in LISTS:
-        entry.lists[name] = [_to_item(raw, lines.get(name)) for raw in data.get(name) or []]
-    entry.main_goal = [Item(text, lines.get("hovedmal")) for text in data.get("hovedmal") or []]
-    entry.projects = [_to_project(raw, lines.get("prosjekter")) for raw in data.get("prosjekter") or []]
+        entry.lists[name] = [
+            _to_item(raw, lines.get(f"{name}[{i}]")) for i, raw in enumerate(data.get(name) or [])
+        ]
+    entry.main_goal = [
+        Item(text, lines.get(f"hovedmal[{i}]")) for i, text in enumerate(data.get("hovedmal") or [])
+    ]
+    entry.projects = [
+        _to_project(raw, lines.get(f"prosjekter[{i}]"))
+        for i, raw in enumerate(data.get("prosjekter") or [])
+    ]
     if not entry.complete:
         entry.warn("entry is marked incomplete (komplett: false)", lines.get("komplett"))
     return entry
@@ -196,7 +208,7 @@ def _entry(data: dict[str, Any], lines: dict[str, int]) -> Entry:
 
 def _to_item(raw: str | dict[str, Any], line: int | None) -> Item:
     if isinstance(raw, dict):
-        return Item(raw["tekst"].strip(), line, raw.get("term"))
+        return Item(raw["tekst"].strip(), line, raw.get("term"), raw.get("avkortet", False))
     return Item(raw.strip(), line)
 
 
@@ -228,13 +240,20 @@ def entry_to_data(entry: Entry, with_text: bool = True) -> dict[str, Any]:
         data["prosjekter"] = [_project_data(p) for p in entry.projects]
     for name in LISTS:
         if entry.lists[name]:
-            data[name] = [item.text for item in entry.lists[name]]
+            data[name] = [_item_data(item) for item in entry.lists[name]]
     if with_text and entry.main_goal:
         data["hovedmal"] = [item.text for item in entry.main_goal]
     data["komplett"] = entry.complete
     if entry.url:
         data["url"] = entry.url
     return data
+
+
+def _item_data(item: Item) -> str | dict[str, Any]:
+    """An item as plain text, or a mapping when it carries more than its text."""
+    if item.truncated:
+        return {"tekst": item.text, "avkortet": True}
+    return item.text
 
 
 def _place_name(name: str, county: str | None) -> str:

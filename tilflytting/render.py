@@ -107,8 +107,8 @@ def _source_label(path: str | None) -> str:
 
 def _facts(data: dict[str, Any]) -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
     for kommune in data["kommuner"]:
         table.add_row("Kommune", t(_kommune(kommune)))
     if not data["kommuner"] and data["fylker"]:
