@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -37,7 +37,7 @@ app = typer.Typer(
 )
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -45,7 +45,7 @@ class ListFormat(str, Enum):
     markdown = "markdown"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -54,7 +54,7 @@ class ShowFormat(str, Enum):
     yaml = "yaml"
 
 
-class Sort(str, Enum):
+class Sort(StrEnum):
     slug = "slug"
     tittel = "tittel"
     kommune = "kommune"
@@ -67,7 +67,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="TILFLYTTING_DB",
-        help="Catalog database file [default: TILFLYTTING_DB, else a file in the user data folder].",
+        help="Catalog database [default: $TILFLYTTING_DB, else a file in the user data folder].",
         show_default=False,
     ),
 ]
@@ -110,7 +110,9 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Catalog of Norwegian in-migration work."""
@@ -120,11 +122,20 @@ def main_options(
 def import_command(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Entry files or folders (.txt pages, .yaml entries) [default: the bundled catalog].", show_default=False),
+        typer.Argument(
+            help="Entry files or folders (.txt pages, .yaml entries) [default: bundled catalog].",
+            show_default=False,
+        ),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="All or nothing: if any file fails, import none.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report, write nothing.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove entries whose source file is gone.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="All or nothing: if any file fails, import none.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Parse and report, write nothing.")
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove entries whose source file is gone.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import catalog pages and YAML entries; re-importing unchanged files changes nothing."""
@@ -136,36 +147,55 @@ def import_command(
     path = db or default_db()
     if dry_run and not path.exists():
         path = Path(":memory:")
-    with opened(path, create=True) as store:
-        with output.import_progress() as progress:
-            report = import_paths(store, targets, strict=strict, dry_run=dry_run, prune=prune,
-                                  progress=progress)  # fmt: skip
+    with opened(path, create=True) as store, output.import_progress() as progress:
+        report = import_paths(
+            store, targets, strict=strict, dry_run=dry_run, prune=prune, progress=progress
+        )
     output.import_report(report)
     raise typer.Exit(report.exit_code)
 
 
 @app.command("list")
 def list_command(
-    fylke: Annotated[list[str] | None, typer.Option("--fylke", help="County, 2012 or 2024 name (repeat for any of several).")] = None,
-    kommune: Annotated[list[str] | None, typer.Option("--kommune", help="Municipality name or number, old or new (repeatable).")] = None,
+    fylke: Annotated[
+        list[str] | None,
+        typer.Option("--fylke", help="County, 2012 or 2024 name (repeat for any of several)."),
+    ] = None,
+    kommune: Annotated[
+        list[str] | None,
+        typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
+    ] = None,
     sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
-    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Show at most this many entries.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="Show at most this many entries.")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """One row per entry: slug, title, municipalities, county, periods, list sizes."""
     from tilflytting import output, query
 
     with opened(db) as store:
-        result = output.answer(lambda: query.list_entries(store, fylke or [], kommune or [], sort.value, limit))
+        result = output.answer(
+            lambda: query.list_entries(store, fylke or [], kommune or [], sort.value, limit)
+        )
     output.emit(result, fmt.value)
 
 
 @app.command("show")
 def show_command(
-    entry: Annotated[str, typer.Argument(help="Slug, title, municipality name or number (any case, æøå optional).")],
-    sources: Annotated[bool, typer.Option("--sources", help="Show the FILE:LINE each fact came from.")] = False,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format (yaml re-imports).")] = ShowFormat.table,
+    entry: Annotated[
+        str,
+        typer.Argument(help="Slug, title, municipality name or number (any case, æøå optional)."),
+    ],
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Show the FILE:LINE each fact came from.")
+    ] = False,
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="Output format (yaml re-imports).")
+    ] = ShowFormat.table,
     db: DbOption = None,
 ) -> None:
     """Everything about one entry."""

@@ -71,7 +71,9 @@ class _Validator:
         self.seen.add(id(node))
         self.lines[where] = _line(node)
 
-    def mapping(self, node: yaml.Node, allowed: tuple[str, ...], where: str) -> dict[str, yaml.Node]:
+    def mapping(
+        self, node: yaml.Node, allowed: tuple[str, ...], where: str
+    ) -> dict[str, yaml.Node]:
         self.visit(node, where)
         if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
             raise EntryFormatError(f"{where} must be a mapping of keys to values", _line(node))
@@ -124,11 +126,15 @@ def _validate(root: yaml.Node) -> dict[str, int]:
     if "tittel" not in fields:
         raise EntryFormatError("the entry has no 'tittel' (title)", _line(root))
     text_or_null = (STR, NULL)
-    for name in ("tittel", "slug", "ingress", "tekst", "fylke", "region", "url"):
+    for name in ("tittel", "slug", "ingress", "tekst", "region", "url"):
         if name in fields:
             check.scalar(fields[name], (STR,) if name == "tittel" else text_or_null, name)
     if "komplett" in fields:
         check.scalar(fields["komplett"], (BOOL,), "komplett")
+    if isinstance(fields.get("fylke"), yaml.ScalarNode):
+        check.scalar(fields["fylke"], (STR, NULL), "fylke")  # one county, or a list of them
+    elif "fylke" in fields:
+        check.sequence(fields["fylke"], "fylke", lambda n, w: check.scalar(n, (STR,), w))
     for name in ("fagomrader", "kommuner", "hovedmal"):
         if name in fields:
             check.sequence(fields[name], name, lambda n, w: check.scalar(n, (STR,), w))
@@ -171,7 +177,9 @@ def parse_yaml(text: str) -> Entry:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise EntryFormatError(f"not valid YAML: {problem}", mark.line + 1 if mark else None) from exc
+        raise EntryFormatError(
+            f"not valid YAML: {problem}", mark.line + 1 if mark else None
+        ) from exc
     if root is None:
         raise EntryFormatError("the file is empty", None)
     lines = _validate(root)
@@ -186,7 +194,8 @@ def _entry(data: dict[str, Any], lines: dict[str, int]) -> Entry:
     entry.text = (data.get("tekst") or "").strip()
     entry.areas = list(data.get("fagomrader") or [])
     entry.stated_places = list(data.get("kommuner") or [])
-    entry.stated_county = data.get("fylke")
+    county = data.get("fylke") or []
+    entry.stated_counties = [county] if isinstance(county, str) else list(county)
     entry.region = data.get("region")
     entry.url = data.get("url")
     entry.complete = data.get("komplett", True)
@@ -232,8 +241,8 @@ def entry_to_data(entry: Entry, with_text: bool = True) -> dict[str, Any]:
     if kommuner:
         data["kommuner"] = list(dict.fromkeys(kommuner))
     elif entry.places:
-        county = entry.places[0].fylke_2012 or entry.places[0].fylke_2024
-        data["fylke"] = county
+        counties = [p.fylke_2012 or p.fylke_2024 for p in entry.places]
+        data["fylke"] = counties[0] if len(counties) == 1 else counties
     if entry.region:
         data["region"] = entry.region
     if entry.projects:

@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LETTERS = str.maketrans(
-    {"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A", "ß": "ss"}
-)
+_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A", "ß": "ss"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # C0 and C1 controls except tab and newline, plus the bidi embedding and
 # override characters that can reorder what a terminal shows.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def fold(text: str) -> str:

@@ -85,14 +85,22 @@ def _flat_summary(row: dict[str, Any]) -> dict[str, Any]:
 def _long_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per fact of an entry: what spreadsheets want for a single entry."""
     rows = [{"felt": "tittel", "tekst": data["tittel"], "term": "", "linje": ""}]
-    rows += [{"felt": "kommune", "tekst": k["navn"], "term": k["nummer"], "linje": ""}
-             for k in data["kommuner"]]  # fmt: skip
-    rows += [{"felt": "prosjekt", "tekst": f"{p['navn']} ({period(p)})", "term": "",
-              "linje": p["linje"]} for p in data["prosjekter"]]  # fmt: skip
+    rows += [
+        {"felt": "kommune", "tekst": k["navn"], "term": k["nummer"], "linje": ""}
+        for k in data["kommuner"]
+    ]
+    rows += [
+        {"felt": "prosjekt", "tekst": f"{p['navn']} ({period(p)})", "term": "", "linje": p["linje"]}
+        for p in data["prosjekter"]
+    ]
     for name in LISTS:
-        rows += [{"felt": name, "tekst": i["tekst"], "term": i["term"] or "", "linje": i["linje"]}
-                 for i in data[name]]  # fmt: skip
-    rows += [{"felt": "hovedmal", "tekst": text, "term": "", "linje": ""} for text in data["hovedmal"]]
+        rows += [
+            {"felt": name, "tekst": i["tekst"], "term": i["term"] or "", "linje": i["linje"]}
+            for i in data[name]
+        ]
+    rows += [
+        {"felt": "hovedmal", "tekst": text, "term": "", "linje": ""} for text in data["hovedmal"]
+    ]
     return rows
 
 

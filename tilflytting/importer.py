@@ -70,7 +70,9 @@ def find_files(paths: list[Path], report: ImportReport) -> list[Path]:
             for file in _walk(path, report):
                 found.setdefault(str(file.resolve()), file)
             if len(found) == before:
-                report.problems.append(_path_problem(path, "no entry files (.txt, .yaml) in folder"))
+                report.problems.append(
+                    _path_problem(path, "no entry files (.txt, .yaml) in folder")
+                )
         elif path.is_file():
             if path.suffix.lower() in SUFFIXES:
                 found.setdefault(str(path.resolve()), path)
@@ -83,7 +85,9 @@ def find_files(paths: list[Path], report: ImportReport) -> list[Path]:
 
 def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
-        report.problems.append(_path_problem(Path(error.filename), f"cannot read: {error.strerror}"))
+        report.problems.append(
+            _path_problem(Path(error.filename), f"cannot read: {error.strerror}")
+        )
 
     # followlinks=False: a symlinked folder loop cannot send us round forever.
     for root, dirs, files in os.walk(folder, onerror=on_error, followlinks=False):

@@ -99,9 +99,7 @@ class Entry:
     text: str = ""
     areas: list[str] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
-    lists: dict[str, list[Item]] = field(
-        default_factory=lambda: {name: [] for name in LISTS}
-    )
+    lists: dict[str, list[Item]] = field(default_factory=lambda: {name: [] for name in LISTS})
     main_goal: list[Item] = field(default_factory=list)
     complete: bool = True
     problems: list[Problem] = field(default_factory=list)
@@ -109,7 +107,7 @@ class Entry:
     # Stated places (YAML) or the names found in the page (normalise fills
     # `places` from these and the reference tables).
     stated_places: list[str] = field(default_factory=list)
-    stated_county: str | None = None
+    stated_counties: list[str] = field(default_factory=list)
     region: str | None = None
     places: list[Place] = field(default_factory=list)
     slug: str = ""

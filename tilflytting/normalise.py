@@ -28,7 +28,7 @@ def normalise(entry: Entry) -> Entry:
     """Fill in slug, places and region. Mutates and returns `entry`."""
     ref = reference()
     entry.slug = entry.slug or slugify(entry.title)
-    if entry.stated_places or entry.stated_county:
+    if entry.stated_places or entry.stated_counties:
         entry.places = _stated(entry, ref)
     else:
         entry.places = _derived(entry, ref)
@@ -44,11 +44,11 @@ def _stated(entry: Entry, ref: Reference) -> list[Place]:
         kommune = _lookup(stated, ref, entry)
         if kommune is not None:
             places.extend(ref.place(kommune))
-    if entry.stated_county:
-        county = ref.county(entry.stated_county)
+    for stated in entry.stated_counties:
+        county = ref.county(stated)
         if county is None:
-            entry.problems.append(Problem(f"unknown county '{entry.stated_county}'", None, "error"))
-        elif not places:
+            entry.problems.append(Problem(f"unknown county '{stated}'", None, "error"))
+        elif not [p for p in places if p.kind == "kommune"]:
             places.append(_county_place(county, ref))
     return places
 
@@ -82,8 +82,9 @@ def _derived(entry: Entry, ref: Reference) -> list[Place]:
     in_title = names_in(entry.title, allow_common=True)
     kommuner = in_title or names_in(entry.lead) or municipal_lists(entry.text)
     regions = regions_in(entry.title) or ([] if in_title else regions_in(entry.lead))
-    if not kommuner and not regions:
-        regions = regions_in(entry.text)
+    named_county = ref.counties_in(f"{entry.title} {entry.lead}")
+    if not kommuner and not regions and not named_county:
+        regions = regions_in(entry.text)  # last resort: "Næringshagen i Valdres ..."
     entry.region = entry.region or (", ".join(regions) if regions else None)
     chosen = _disambiguate(kommuner, evidence, entry)
     places = [place for kommune in chosen for place in ref.place(kommune)]

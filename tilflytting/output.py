@@ -80,7 +80,9 @@ def import_report(report: ImportReport) -> None:
 
         render.print_summary(counts, title)
     else:
-        typer.echo(f"{title}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), err=True)
+        typer.echo(
+            f"{title}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), err=True
+        )
 
 
 def _title(report: ImportReport) -> str:

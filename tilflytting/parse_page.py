@@ -70,6 +70,17 @@ class Line:
         return not self.raw.strip()
 
 
+@dataclass
+class _Section:
+    """Where the parser is: in a list (kind) or in free text (kind None)."""
+
+    kind: str | None = None
+    items: int = 0
+    after_heading: bool = False
+    lists_started: bool = False
+    period_mode: bool = False
+
+
 class PageError(ValueError):
     """The page cannot be read as a catalog entry."""
 
@@ -109,6 +120,21 @@ def _similar(a: str, b: str) -> bool:
     return len(a) > 5 and difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
 
 
+def _introduces_prose(body: list[Line], index: int) -> bool:
+    """A short line followed by a sentence paragraph is a heading, not an item:
+    `Resultater` above `Tre nye familiar har flytta hit.`"""
+    line = body[index]
+    after = next((ln for ln in body[index + 1 :] if not ln.blank), None)
+    return (
+        _looks_like_heading(line)
+        and after is not None
+        and after.bullet is None
+        and heading_kind(after.text) is None
+        and not _is_closing_heading(after.text)
+        and after.text.endswith((".", "!", "?"))
+    )
+
+
 def _is_closing_heading(text: str) -> bool:
     return key(text).startswith(CLOSING_HEADING[:-2])
 
@@ -141,6 +167,7 @@ class _PageParser:
         self.text_lines: list[tuple[int, str]] = []  # (line, text) of free text
         self.explicit_projects: list[tuple[Project, list[str]]] = []
         self.entry = Entry(title="")
+        self.state = _Section()
 
     # -- top of the page -------------------------------------------------
     def _next_nonblank(self) -> Line | None:
@@ -177,7 +204,7 @@ class _PageParser:
 
     # -- closing block ---------------------------------------------------
     def _stops_body(self, line: Line) -> bool:
-        return _is_closing_heading(line.text) and line.bullet is None or bool(
+        return (_is_closing_heading(line.text) and line.bullet is None) or bool(
             _CLOSING_SENTENCE.search(line.text) and line.bullet is None
         )
 
@@ -190,9 +217,9 @@ class _PageParser:
             ):
                 return index
         last = self._last_nonblank()
-        if last is not None and len(last.text) >= 4 and last.bullet is None:
-            if CLOSING_HEADING.startswith(key(last.text)):
-                return self.lines.index(last)  # heading cut off mid-word
+        cut_heading = last is not None and len(last.text) >= 4 and last.bullet is None
+        if last is not None and cut_heading and CLOSING_HEADING.startswith(key(last.text)):
+            return self.lines.index(last)  # heading cut off mid-word
         return len(self.lines)
 
     def _last_nonblank(self) -> Line | None:
@@ -216,7 +243,7 @@ class _PageParser:
         for extra in closing[1:]:
             if not _is_boilerplate(extra.text):
                 self.text_lines.append((extra.no, extra.text))
-        return closing[0].text.endswith((".", "!", "?", "»", "”", '"'))
+        return closing[0].text.endswith((".", "!", "?"))
 
     # -- body ------------------------------------------------------------
     def run(self) -> Entry:
@@ -234,47 +261,57 @@ class _PageParser:
         return self.entry
 
     def _read_body(self, body: list[Line]) -> None:
-        section: str | None = None  # list kind, or None for free text
-        period_mode = False
-        items_seen = False
-        paragraph_after_heading = False
-        lists_started = False
-        for line in body:
+        for index, line in enumerate(body):
             if line.blank:
-                if items_seen or not paragraph_after_heading:
-                    paragraph_after_heading = False
-                continue
-            kind = None if line.bullet is not None else heading_kind(line.text)
-            if kind is not None:
-                self._close_section(section, items_seen, line)
-                self.entry.headings.append(Heading(line.text, kind, line.no))
-                section, items_seen, lists_started = kind, False, True
-                paragraph_after_heading, period_mode = True, False
-                continue
-            if section is not None:
-                if line.bullet is not None:
-                    self._add_item(section, line.bullet, line.no)
-                    items_seen = True
-                    continue
-                if not items_seen and paragraph_after_heading:
-                    self._add_item(section, line.text.rstrip("."), line.no)
-                    items_seen = True
-                    continue
-                section = None  # a paragraph after the list: back to free text
-            folded = key(line.text)
-            if line.bullet is None and folded in PERIOD_HEADINGS | TEXT_HEADINGS:
-                period_mode = folded in PERIOD_HEADINGS
-                self.entry.headings.append(Heading(line.text, "tekst", line.no))
-            elif lists_started and _looks_like_heading(line):
-                self.entry.warn(f"unknown heading '{line.text}' kept in the text", line.no)
-                self.entry.headings.append(Heading(line.text, "ukjent", line.no))
-            self._text_line(line, period_mode)
-        self._close_section(section, items_seen, None)
+                # Only the first paragraph under a heading can hold plain items.
+                self.state.after_heading = self.state.after_heading and not self.state.items
+            elif line.bullet is None and (kind := heading_kind(line.text)):
+                self._start_section(kind, line)
+            elif not self._list_line(body, index):
+                self._free_line(line)
+        self._close_section()
 
-    def _close_section(self, section: str | None, items_seen: bool, nxt: Line | None) -> None:
-        if section is not None and not items_seen:
-            heading = next(h for h in reversed(self.entry.headings) if h.kind == section)
+    def _start_section(self, kind: str, line: Line) -> None:
+        self._close_section()
+        self.entry.headings.append(Heading(line.text, kind, line.no))
+        self.state = _Section(kind=kind, after_heading=True, lists_started=True)
+
+    def _list_line(self, body: list[Line], index: int) -> bool:
+        """Take the line as an item of the current list if it is one."""
+        state, line = self.state, body[index]
+        if state.kind is None:
+            return False
+        if line.bullet is not None:
+            self._add_item(state.kind, line.bullet, line.no)
+        elif (
+            not state.items
+            and state.after_heading
+            and (state.kind == "hovedmal" or not _introduces_prose(body, index))
+        ):
+            self._add_item(state.kind, line.text.rstrip("."), line.no)
+        else:
+            self._close_section()  # a paragraph after the list: back to free text
+            return False
+        state.items += 1
+        return True
+
+    def _free_line(self, line: Line) -> None:
+        folded = key(line.text)
+        if line.bullet is None and folded in PERIOD_HEADINGS | TEXT_HEADINGS:
+            self.state.period_mode = folded in PERIOD_HEADINGS
+            self.entry.headings.append(Heading(line.text, "tekst", line.no))
+        elif self.state.lists_started and _looks_like_heading(line):
+            self.entry.warn(f"unknown heading '{line.text}' kept in the text", line.no)
+            self.entry.headings.append(Heading(line.text, "ukjent", line.no))
+        self._text_line(line, self.state.period_mode)
+
+    def _close_section(self) -> None:
+        """End the current list; a list heading with nothing under it is reported."""
+        state = self.state
+        if state.kind is not None and not state.items:
+            heading = next(h for h in reversed(self.entry.headings) if h.kind == state.kind)
             self.entry.warn(f"heading '{heading.text}' has no items", heading.line)
+        self.state = _Section(lists_started=state.lists_started)
 
     def _add_item(self, section: str, text: str, line: int) -> None:
         text = " ".join(text.split())
@@ -299,7 +336,9 @@ class _PageParser:
 
     def _mark_cut(self, body: list[Line], closing_at: int) -> None:
         if closing_at < len(self.lines):
-            self.entry.warn("page is cut off in its closing block; imported as incomplete", self.lines[-1].no)
+            self.entry.warn(
+                "page is cut off in its closing block; imported as incomplete", self.lines[-1].no
+            )
             return
         last = next((ln for ln in reversed(body) if not ln.blank), None)
         line_no = last.no if last else None

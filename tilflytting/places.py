@@ -190,7 +190,18 @@ def municipal_lists(text: str) -> list[Kommune]:
 def regions_in(text: str) -> list[str]:
     """Known regions named in `text` (also inside names such as `LevVesterålen`)."""
     spaced = fold(re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", text))
-    for county in reference().county_names.values():
-        spaced = spaced.replace(fold(county), " ")  # "Møre og Romsdal" is no Romsdal
-    words = set(re.findall(r"[\w-]+", spaced))
-    return [region for region in reference().regions if fold(region) in words]
+    counties = [
+        m.span() for c in reference().county_names.values() for m in _word(c).finditer(spaced)
+    ]
+    found = []
+    for region in reference().regions:
+        for match in _word(region).finditer(spaced):
+            # "Møre og Romsdal" is no Romsdal, but "Vest-Telemark" is more than Telemark.
+            if not any(start <= match.start() and match.end() <= end for start, end in counties):
+                found.append(region)
+                break
+    return found
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(fold(name))}(?![\w-])")

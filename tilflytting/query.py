@@ -147,7 +147,9 @@ def _county(text: str) -> str:
 def _kommune_names(text: str) -> list[str]:
     """A municipality as the store can match it: names and numbers of every era."""
     ref = reference()
-    hits = ref.by_number.get(text.zfill(4), []) if text.isdigit() else ref.by_name.get(key(text), [])
+    hits = (
+        ref.by_number.get(text.zfill(4), []) if text.isdigit() else ref.by_name.get(key(text), [])
+    )
     if not hits:
         raise QueryError(f"unknown municipality '{text}'")
     return [v for k in hits for v in (k.name, k.nr_2012, k.nr_2020, k.nr_2024) if v]

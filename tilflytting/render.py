@@ -25,9 +25,6 @@ from tilflytting.formats import clean, period
 from tilflytting.model import LIST_LABELS, LISTS
 from tilflytting.query import EntryDetail, EntryList
 
-LIST_SHORT = {"aktiviteter": "Akt.", "salgsargumenter": "Salg", "samarbeidspartnere": "Partn.",
-              "malgrupper": "Målgr."}  # fmt: skip
-
 
 def t(value: Any, style: str = "") -> Text:
     """Untrusted text as a Rich Text: never parsed as markup."""
@@ -41,36 +38,66 @@ def stdout() -> Console:
 def print_result(result: EntryList | EntryDetail) -> None:
     console = stdout()
     if isinstance(result, EntryList):
-        console.print(list_table(result))
+        console.print(list_table(result, console.width))
     else:
         for part in entry_view(result):
             console.print(part)
 
 
 # -- list ----------------------------------------------------------------------
-def list_table(result: EntryList) -> Table | Text:
+WIDE = 140  # from this terminal width on, `list` also shows titles
+
+
+def list_table(result: EntryList, width: int = 100) -> Table | Text:
     if not result.rows:
         return Text("Ingen oppføringer passer.", style="yellow")
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(result.rows)} oppføringer", title_justify="left")
-    table.add_column("Slug", style="cyan", no_wrap=True)
-    table.add_column("Tittel", overflow="fold")
-    table.add_column("Kommune", overflow="fold")
-    table.add_column("Fylke", overflow="fold")
-    table.add_column("Prosjekter", overflow="fold")
-    for name in LISTS:
-        table.add_column(LIST_SHORT[name], justify="right")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"{len(result.rows)} oppføringer",
+        title_justify="left",
+        caption="A/S/P/M: aktiviteter, salgsargument, samarbeidspartnere, målgrupper",
+        caption_justify="left",
+    )
+    table.add_column("Slug", style="cyan", overflow="fold", ratio=3)
+    if width >= WIDE:
+        table.add_column("Tittel", overflow="fold", ratio=3)
+    table.add_column("Kommune", overflow="fold", ratio=2)
+    table.add_column("Fylke", overflow="fold", ratio=2)
+    table.add_column("Periode", no_wrap=True)
+    table.add_column("A/S/P/M", no_wrap=True, justify="right")
     for row in result.rows:
-        counties = row["fylker"] + [f"({c})" for c in row["fylker_2012"] if c not in row["fylker"]]
-        periods = ", ".join(period(p) for p in row["prosjekter"])
-        table.add_row(
-            t(row["slug"]),
-            t(row["tittel"], "" if row["komplett"] else "italic"),
+        cells = [t(row["slug"])]
+        if width >= WIDE:
+            cells.append(t(row["tittel"], "" if row["komplett"] else "italic"))
+        cells += [
             t(", ".join(k["navn"] for k in row["kommuner"]) or row["region"] or "–"),
-            t(" ".join(counties) or "–"),
-            t(periods or "–"),
-            *(t(row[name] or "–") for name in LISTS),
-        )
+            t(_counties(row)),
+            t(_span(row["prosjekter"])),
+            t("/".join(str(row[name]) for name in LISTS)),
+        ]
+        table.add_row(*cells)
     return table
+
+
+def _counties(row: dict[str, Any]) -> str:
+    """`Sør-Trøndelag → Trøndelag`, or one name where nothing changed."""
+    old, new = ", ".join(row["fylker_2012"]), ", ".join(row["fylker"])
+    if not old or old == new:
+        return new or "–"
+    return f"{old} → {new}"
+
+
+def _span(projects: list[dict[str, Any]]) -> str:
+    """All projects' years as one span, with their number: `2005–2012 (3)`."""
+    starts = [p["fra"] for p in projects if p["fra"]]
+    ends = [p["til"] for p in projects if p["til"]]
+    if not starts and not ends:
+        return "–"
+    ongoing = any(p["pagaende"] for p in projects)
+    first = min(starts) if starts else "?"
+    last = "" if ongoing else (max(ends) if ends else "?")
+    count = f" ({len(projects)})" if len(projects) > 1 else ""
+    return f"{first}–{last}{count}"
 
 
 # -- show -----------------------------------------------------------------------
@@ -88,8 +115,12 @@ def entry_view(result: EntryDetail) -> Iterator[Any]:
         if data[name]:
             yield _items(LIST_LABELS[name], data[name], where)
     if data["hovedmal"]:
-        yield Panel(t("\n".join(data["hovedmal"])), title=LIST_LABELS["hovedmal"],
-                    title_align="left", box=box.SIMPLE)  # fmt: skip
+        yield Panel(
+            t("\n".join(data["hovedmal"])),
+            title=LIST_LABELS["hovedmal"],
+            title_align="left",
+            box=box.SIMPLE,
+        )
     if data["tekst"]:
         yield Panel(t(data["tekst"]), title="Tekst", title_align="left", box=box.SIMPLE)
     if data["advarsler"]:
@@ -113,8 +144,12 @@ def _facts(data: dict[str, Any]) -> Table:
         table.add_row("Kommune", t(_kommune(kommune)))
     if not data["kommuner"] and data["fylker"]:
         table.add_row("Fylke", t(", ".join(data["fylker"]) + _old(data)))
-    rows = [("Region", data["region"]), ("Fagområder", ", ".join(data["fagomrader"])),
-            ("Komplett", "ja" if data["komplett"] else "nei"), ("Kilde", data["kilde"]["url"])]  # fmt: skip
+    rows = [
+        ("Region", data["region"]),
+        ("Fagområder", ", ".join(data["fagomrader"])),
+        ("Komplett", "ja" if data["komplett"] else "nei"),
+        ("Kilde", data["kilde"]["url"]),
+    ]
     for label, value in rows:
         if value:
             table.add_row(label, t(value))
@@ -144,7 +179,10 @@ def _projects(projects: list[dict[str, Any]], where: str | None) -> Table:
     if where:
         table.add_column("Kilde", style="dim", overflow="fold")
     for project in projects:
-        cells = [t(project["navn"]), t(period(project) + (" (pågår)" if project["pagaende"] else ""))]
+        cells = [
+            t(project["navn"]),
+            t(period(project) + (" (pågår)" if project["pagaende"] else "")),
+        ]
         if where:
             cells.append(t(f"{where}:{project['linje'] or '?'}"))
         table.add_row(*cells)
@@ -152,7 +190,13 @@ def _projects(projects: list[dict[str, Any]], where: str | None) -> Table:
 
 
 def _items(title: str, items: list[dict[str, Any]], where: str | None) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_header=False)
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_header=False,
+        min_width=len(title) + 4,
+    )
     table.add_column(overflow="fold")
     if where:
         table.add_column(style="dim", overflow="fold")
@@ -179,8 +223,14 @@ def _warnings(warnings: list[dict[str, Any]], where: str | None) -> Table:
 @contextmanager
 def progress_bar() -> Iterator[Callable[[int], Callable[[Path], None]]]:
     """A progress bar on stderr; yields a function that starts it for N files."""
-    bar = Progress(TextColumn("Importerer"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.description}"), console=Console(stderr=True), transient=True)  # fmt: skip
+    bar = Progress(
+        TextColumn("Importerer"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    )
     with bar:
 
         def start(total: int) -> Callable[[Path], None]:

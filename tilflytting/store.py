@@ -24,6 +24,8 @@ from tilflytting.model import LISTS, Entry, Heading, Item, Place, Problem, Proje
 
 BUSY_TIMEOUT_MS = 10_000
 
+LookupRow = tuple[int, str, str, str | None, str | None, str | None, str | None]
+
 
 class StoreError(Exception):
     """A database problem to report to the user in one line."""
@@ -62,24 +64,55 @@ def _m001_initial(db: Any) -> None:
     db["entries"].create_index(["kilde_fil"], unique=True)
     child = {"foreign_keys": [("entry_id", "entries", "id")]}
     db["projects"].create(
-        {"id": int, "entry_id": int, "pos": int, "navn": str, "fra": int, "til": int,
-         "pagaende": int, "periode": str, "linje": int},
-        pk="id", **child,
-    )  # fmt: skip
+        {
+            "id": int,
+            "entry_id": int,
+            "pos": int,
+            "navn": str,
+            "fra": int,
+            "til": int,
+            "pagaende": int,
+            "periode": str,
+            "linje": int,
+        },
+        pk="id",
+        **child,
+    )
     db["items"].create(
-        {"id": int, "entry_id": int, "liste": str, "pos": int, "tekst": str, "term": str,
-         "linje": int, "avkortet": int},
-        pk="id", **child,
-    )  # fmt: skip
+        {
+            "id": int,
+            "entry_id": int,
+            "liste": str,
+            "pos": int,
+            "tekst": str,
+            "term": str,
+            "linje": int,
+            "avkortet": int,
+        },
+        pk="id",
+        **child,
+    )
     db["places"].create(
-        {"id": int, "entry_id": int, "pos": int, "type": str, "navn": str, "nummer_2012": str,
-         "fylke_2012": str, "navn_2024": str, "nummer_2024": str, "fylke_2024": str},
-        pk="id", **child,
-    )  # fmt: skip
+        {
+            "id": int,
+            "entry_id": int,
+            "pos": int,
+            "type": str,
+            "navn": str,
+            "nummer_2012": str,
+            "fylke_2012": str,
+            "navn_2024": str,
+            "nummer_2024": str,
+            "fylke_2024": str,
+        },
+        pk="id",
+        **child,
+    )
     db["headings"].create(
         {"id": int, "entry_id": int, "tekst": str, "type": str, "linje": int},
-        pk="id", **child,
-    )  # fmt: skip
+        pk="id",
+        **child,
+    )
     for table in ("projects", "items", "places", "headings"):
         db[table].create_index(["entry_id"])
     db["items"].create_index(["liste", "term"])
@@ -90,10 +123,17 @@ def _m001_initial(db: Any) -> None:
 def _m002_search_index(db: Any) -> None:
     """One row of searchable text per entry, indexed with FTS5."""
     db["entry_search"].create(
-        {"entry_id": int, "tittel": str, "ingress": str, "tekst": str, "prosjekter": str,
-         "lister": str},
-        pk="entry_id", foreign_keys=[("entry_id", "entries", "id")],
-    )  # fmt: skip
+        {
+            "entry_id": int,
+            "tittel": str,
+            "ingress": str,
+            "tekst": str,
+            "prosjekter": str,
+            "lister": str,
+        },
+        pk="entry_id",
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
     db["entry_search"].enable_fts(
         ["tittel", "ingress", "tekst", "prosjekter", "lister"],
         create_triggers=True,
@@ -252,11 +292,20 @@ class Store:
             "INSERT INTO places (entry_id, pos, type, navn, nummer_2012, fylke_2012, navn_2024, "
             "nummer_2024, fylke_2024) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (entry_id, pos, p.kind, p.name, p.nr_2012, p.fylke_2012, p.name_2024,
-                 p.nr_2024, p.fylke_2024)
+                (
+                    entry_id,
+                    pos,
+                    p.kind,
+                    p.name,
+                    p.nr_2012,
+                    p.fylke_2012,
+                    p.name_2024,
+                    p.nr_2024,
+                    p.fylke_2024,
+                )
                 for pos, p in enumerate(entry.places)
             ],
-        )  # fmt: skip
+        )
         execute(
             "INSERT INTO headings (entry_id, tekst, type, linje) VALUES (?, ?, ?, ?)",
             [(entry_id, h.text, h.kind, h.line) for h in entry.headings],
@@ -281,9 +330,10 @@ class Store:
 
     def sources(self) -> list[tuple[int, str, str]]:
         """(id, slug, source file) of every entry."""
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(
-            "SELECT id, slug, kilde_fil FROM entries ORDER BY slug"
-        )]  # fmt: skip
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute("SELECT id, slug, kilde_fil FROM entries ORDER BY slug")
+        ]
 
     def entry_ids(self, fylke: list[str], kommune: list[str]) -> list[int]:
         """Ids of entries in any of these counties (2012 or 2024 names) and any
@@ -307,13 +357,14 @@ class Store:
             params += kommune * 4
         return [row[0] for row in self.conn.execute(sql + " ORDER BY slug", params)]
 
-    def lookup_rows(self) -> list[tuple[int, str, str, str | None, str | None, str | None, str | None]]:
+    def lookup_rows(self) -> list[LookupRow]:
         """(id, slug, title, 2012 name, 2024 name, 2012 number, 2024 number) for
         every entry and place, for resolving what a user typed."""
-        return [tuple(row) for row in self.conn.execute(  # type: ignore[misc]
+        cursor = self.conn.execute(
             "SELECT e.id, e.slug, e.tittel, p.navn, p.navn_2024, p.nummer_2012, p.nummer_2024 "
             "FROM entries e LEFT JOIN places p ON p.entry_id = e.id ORDER BY e.slug"
-        )]  # fmt: skip
+        )
+        return list(cursor.fetchall())
 
     def load_entries(self, ids: list[int]) -> list[Entry]:
         """Entries with everything they hold, in the order of `ids`."""

@@ -1,0 +1,72 @@
+"""Shared fixtures: the corpus (from ../shared, skipped where absent), our own
+fixture pages, a temporary database and a CLI runner."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tilflytting.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PAGES = FIXTURES / "pages"
+CORPUS = ROOT.parent / "shared" / "corpus"
+CATALOG = ROOT / "data" / "catalog"
+
+
+def corpus_index() -> dict[str, dict[str, str]]:
+    if not (CORPUS / "INDEX.tsv").exists():
+        return {}
+    with (CORPUS / "INDEX.tsv").open(encoding="utf-8") as handle:
+        return {row["slug"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("the real corpus (../shared/corpus) is not in this checkout")
+    return CORPUS
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "catalog.db"
+
+
+@pytest.fixture
+def pages(tmp_path: Path) -> Path:
+    """A private copy of the fixture pages, free to change."""
+    target = tmp_path / "pages"
+    shutil.copytree(PAGES, target)
+    (target / "no-title.txt").unlink()
+    return target
+
+
+class Cli:
+    """Runs the command line against one database, stdout and stderr apart."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Result:
+        return self.runner.invoke(app, [*args, "--db", str(self.db)], catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(db: Path) -> Iterator[Cli]:
+    yield Cli(db)
+
+
+@pytest.fixture
+def catalog_cli(cli: Cli) -> Cli:
+    """A CLI whose database holds the bundled catalog."""
+    result = cli("import", str(CATALOG))
+    assert result.exit_code == 0, result.stderr
+    return cli

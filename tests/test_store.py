@@ -1,0 +1,175 @@
+"""The store: migrations, one-transaction imports, idempotence, prune."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PAGES
+from tilflytting.importer import import_paths
+from tilflytting.store import MIGRATIONS, Store, StoreError, StoreMissing
+
+EXPECTED_TABLES = {
+    "entries",
+    "projects",
+    "items",
+    "places",
+    "headings",
+    "entry_search",
+    "entry_search_fts",
+    "_migrations",
+}
+
+
+def tables(store: Store) -> set[str]:
+    rows = store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row[0] for row in rows}
+
+
+def count(store: Store, table: str) -> int:
+    return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_empty_database_reaches_the_latest_schema(db: Path) -> None:
+    store = Store.open(db, create=True)
+    assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+    assert tables(store) >= EXPECTED_TABLES
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_database_of_the_first_schema_upgrades_without_losing_data(db: Path, pages: Path) -> None:
+    old = Store.open(db, create=True)
+    old.conn.close()
+    # Build a database as the first version made it: only migration 1, then data.
+    db.unlink()
+    first = Store(sqlite3.connect(db, isolation_level=None), db)
+    first._upgrade(upto=1)
+    assert first.applied_migrations() == ["m001_initial"]
+    first.conn.execute(
+        "INSERT INTO entries (slug, tittel, ingress, tekst, fagomrader, komplett, advarsler, "
+        "kilde_fil, format, sha256, tegnsett, parser_versjon) "
+        "VALUES ('gammel', 'Gammel oppføring', '', 'Om Holtålen', '[]', 1, '[]', '/x.txt', "
+        "'txt', 'abc', 'utf-8', 1)"
+    )
+    first.conn.close()
+    upgraded = Store.open(db)
+    assert upgraded.schema_version == len(MIGRATIONS)
+    assert upgraded.conn.execute("SELECT tittel FROM entries").fetchall() == [("Gammel oppføring",)]
+    hits = upgraded.conn.execute(
+        "SELECT entry_id FROM entry_search_fts JOIN entry_search ON entry_search.rowid = "
+        "entry_search_fts.rowid WHERE entry_search_fts MATCH 'holtålen'"
+    ).fetchall()
+    assert len(hits) == 1  # the search index was built for old rows too
+
+
+def test_newer_schema_is_refused_untouched(db: Path) -> None:
+    store = Store.open(db, create=True)
+    store.conn.execute("INSERT INTO _migrations (name, applied) VALUES ('m999_future', 'x')")
+    store.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match="newer version"):
+        Store.open(db)
+    assert db.read_bytes() == before
+
+
+def test_missing_and_corrupt_databases(tmp_path: Path) -> None:
+    with pytest.raises(StoreMissing):
+        Store.open(tmp_path / "none.db")
+    assert not (tmp_path / "none.db").exists()
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot use"):
+        Store.open(corrupt)
+
+
+def test_reimport_changes_nothing(db: Path, pages: Path) -> None:
+    store = Store.open(db, create=True)
+    first = import_paths(store, [pages])
+    assert first.count("added") == 4 and first.exit_code == 0
+    snapshot = store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    again = import_paths(store, [pages])
+    assert again.count("unchanged") == 4 and again.count("added") == again.count("updated") == 0
+    assert store.conn.execute("SELECT * FROM items ORDER BY id").fetchall() == snapshot
+
+
+def test_changed_file_replaces_its_entry_completely(db: Path, pages: Path) -> None:
+    store = Store.open(db, create=True)
+    import_paths(store, [pages])
+    page = pages / "bokmal-complete.txt"
+    page.write_text(page.read_text("utf-8").replace(" • Vertskapsordning\n", ""), "utf-8")
+    report = import_paths(store, [pages])
+    assert report.count("updated") == 1 and report.count("unchanged") == 3
+    items = store.conn.execute(
+        "SELECT i.tekst FROM items i JOIN entries e ON e.id = i.entry_id "
+        "WHERE e.slug = 'tilflyttingsarbeid-i-tynset' AND i.liste = 'aktiviteter'"
+    ).fetchall()
+    assert items == [("Annonsering i media",), ("Eget nettsted",)]
+    orphans = store.conn.execute(
+        "SELECT count(*) FROM items WHERE entry_id NOT IN (SELECT id FROM entries)"
+    ).fetchone()
+    assert orphans == (0,)
+
+
+def test_prune_removes_entries_whose_file_is_gone(db: Path, pages: Path) -> None:
+    store = Store.open(db, create=True)
+    import_paths(store, [pages])
+    (pages / "odd-headings.txt").unlink()
+    report = import_paths(store, [pages], prune=True)
+    assert report.pruned == ["flytt-til-heroy"]
+    assert count(store, "entries") == 3
+    assert count(store, "items") == sum(
+        1
+        for _ in store.conn.execute(
+            "SELECT 1 FROM items WHERE entry_id IN (SELECT id FROM entries)"
+        )
+    )
+
+
+def test_slug_collision_gets_a_stable_suffix(db: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "a", tmp_path / "b"
+    for folder in (one, two):
+        folder.mkdir()
+        (folder / "p.txt").write_text((PAGES / "bokmal-complete.txt").read_text("utf-8"), "utf-8")
+    store = Store.open(db, create=True)
+    report = import_paths(store, [one, two])
+    assert sorted(r.slug or "" for r in report.results) == [
+        "tilflyttingsarbeid-i-tynset",
+        "tilflyttingsarbeid-i-tynset-2",
+    ]
+    assert any("is taken by" in p.message for r in report.results for p in r.problems)
+    (two / "p.txt").write_text((two / "p.txt").read_text("utf-8") + "\n", "utf-8")
+    again = import_paths(store, [one, two])
+    assert {r.slug for r in again.results} == {
+        "tilflyttingsarbeid-i-tynset",
+        "tilflyttingsarbeid-i-tynset-2",
+    }
+
+
+def test_failed_files_do_not_stop_the_rest(db: Path, pages: Path) -> None:
+    (pages / "broken.yaml").write_text("tittel: X\nkommuner:\n  - 0301\n", "utf-8")
+    (pages / "empty.txt").write_text("  \n", "utf-8")
+    store = Store.open(db, create=True)
+    report = import_paths(store, [pages])
+    assert report.exit_code == 3
+    failed = {Path(r.path).name: r.problems[0] for r in report.results if r.status == "failed"}
+    assert set(failed) == {"broken.yaml", "empty.txt"}
+    assert failed["broken.yaml"].line == 3
+    assert count(store, "entries") == 4
+
+
+def test_strict_import_is_all_or_nothing(db: Path, pages: Path) -> None:
+    store = Store.open(db, create=True)
+    import_paths(store, [PAGES / "bokmal-complete.txt"])
+    (pages / "broken.yaml").write_text("tittel: [X\n", "utf-8")
+    report = import_paths(store, [pages], strict=True)
+    assert report.exit_code == 1 and report.rolled_back
+    assert count(store, "entries") == 1
+
+
+def test_dry_run_writes_nothing(db: Path, pages: Path) -> None:
+    store = Store.open(db, create=True)
+    report = import_paths(store, [pages], dry_run=True)
+    assert report.count("added") == 4
+    assert count(store, "entries") == 0
