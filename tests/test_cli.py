@@ -213,3 +213,25 @@ def test_version_and_help(cli: Cli) -> None:
     ).stdout.startswith("tilflytting ")
     usage = cli.runner.invoke(__import__("tilflytting.cli").cli.app, ["list", "--format", "xml"])
     assert usage.exit_code == 2
+
+
+def test_windows_encoded_page_is_read_and_said(cli: Cli, tmp_path: Path) -> None:
+    page = (PAGES / "bokmal-complete.txt").read_text("utf-8").replace("\n", "\r\n")
+    (tmp_path / "windows.txt").write_bytes(page.encode("cp1252"))
+    result = cli("import", str(tmp_path / "windows.txt"))
+    assert result.exit_code == 0
+    assert "not UTF-8: read as windows-1252" in result.stderr
+    data = json.loads(cli("show", "tynset", "--format", "json").stdout)
+    assert data["kilde"]["tegnsett"] == "windows-1252"
+    assert [i["tekst"] for i in data["salgsargumenter"]] == ["Friluftsliv", "Godt oppvekstmiljø"]
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_list_table_shows_slug_and_title(
+    catalog_cli: Cli, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    result = catalog_cli("list", "--kommune", "Holtålen")
+    assert "tilflyttingstiltak-i-holtalen" in result.stdout
+    assert "Tilflyttingstiltak i Holtålen" in result.stdout
+    assert "2005–2012 (3)" in result.stdout and "10/3/8/5" in result.stdout

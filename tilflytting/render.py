@@ -45,7 +45,7 @@ def print_result(result: EntryList | EntryDetail) -> None:
 
 
 # -- list ----------------------------------------------------------------------
-WIDE = 140  # from this terminal width on, `list` also shows titles
+WIDE = 140  # from this terminal width on, `list` gives titles a column of their own
 
 
 def list_table(result: EntryList, width: int = 100) -> Table | Text:
@@ -58,17 +58,18 @@ def list_table(result: EntryList, width: int = 100) -> Table | Text:
         caption="A/S/P/M: aktiviteter, salgsargument, samarbeidspartnere, målgrupper",
         caption_justify="left",
     )
-    table.add_column("Slug", style="cyan", overflow="fold", ratio=3)
-    if width >= WIDE:
+    wide = width >= WIDE
+    table.add_column("Slug" if wide else "Slug / tittel", overflow="fold", ratio=3)
+    if wide:
         table.add_column("Tittel", overflow="fold", ratio=3)
     table.add_column("Kommune", overflow="fold", ratio=2)
     table.add_column("Fylke", overflow="fold", ratio=2)
     table.add_column("Periode", no_wrap=True)
     table.add_column("A/S/P/M", no_wrap=True, justify="right")
     for row in result.rows:
-        cells = [t(row["slug"])]
-        if width >= WIDE:
-            cells.append(t(row["tittel"], "" if row["komplett"] else "italic"))
+        title = t(row["tittel"], "" if row["komplett"] else "italic")
+        slug = t(row["slug"], "cyan")
+        cells = [slug, title] if wide else [Text.assemble(slug, "\n", title)]
         cells += [
             t(", ".join(k["navn"] for k in row["kommuner"]) or row["region"] or "–"),
             t(_counties(row)),
