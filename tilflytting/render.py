@@ -49,35 +49,60 @@ WIDE = 140  # from this terminal width on, `list` gives titles a column of their
 
 
 def list_table(result: EntryList, width: int = 100) -> Table | Text:
+    """Slug and title, place, the span of project years and the size of each
+    list. Below WIDE columns, title and county share cells with slug and
+    municipality, so that the table fits an 80-column terminal."""
     if not result.rows:
         return Text("Ingen oppføringer passer.", style="yellow")
+    wide = width >= WIDE
     table = Table(
         box=box.SIMPLE_HEAD,
+        pad_edge=False,
         title=f"{len(result.rows)} oppføringer",
         title_justify="left",
         caption="A/S/P/M: aktiviteter, salgsargument, samarbeidspartnere, målgrupper",
         caption_justify="left",
     )
-    wide = width >= WIDE
-    table.add_column("Slug" if wide else "Slug / tittel", overflow="fold", ratio=3)
+    # Most slugs fit in 30 characters: keep them whole where the terminal allows,
+    # they are what `show` takes. Rich crops rather than wraps when the
+    # columns' minimums overflow, so narrow terminals get narrower minimums.
+    slug_width, place_width = min(30, max(14, width - 50)), min(22, max(10, width - 58))
+    table.add_column("Slug" if wide else "Slug / tittel", overflow="fold", min_width=slug_width)
     if wide:
-        table.add_column("Tittel", overflow="fold", ratio=3)
-    table.add_column("Kommune", overflow="fold", ratio=2)
-    table.add_column("Fylke", overflow="fold", ratio=2)
+        table.add_column("Tittel", overflow="fold")
+    table.add_column(
+        "Kommune" if wide else "Kommune / fylke",
+        overflow="fold",
+        max_width=None if wide else place_width,
+    )
+    if wide:
+        table.add_column("Fylke", overflow="fold")
     table.add_column("Periode", no_wrap=True)
     table.add_column("A/S/P/M", no_wrap=True, justify="right")
     for row in result.rows:
-        title = t(row["tittel"], "" if row["komplett"] else "italic")
-        slug = t(row["slug"], "cyan")
-        cells = [slug, title] if wide else [Text.assemble(slug, "\n", title)]
-        cells += [
-            t(", ".join(k["navn"] for k in row["kommuner"]) or row["region"] or "–"),
-            t(_counties(row)),
-            t(_span(row["prosjekter"])),
-            t("/".join(str(row[name]) for name in LISTS)),
-        ]
-        table.add_row(*cells)
+        table.add_row(*(_wide_cells(row) if wide else _narrow_cells(row)))
     return table
+
+
+def _place(row: dict[str, Any]) -> Text:
+    return t(", ".join(k["navn"] for k in row["kommuner"]) or row["region"] or "–")
+
+
+def _tail(row: dict[str, Any]) -> list[Text]:
+    counts = "/".join(str(row[name]) for name in LISTS)
+    return [t(_span(row["prosjekter"])), t(counts)]
+
+
+def _wide_cells(row: dict[str, Any]) -> list[Text]:
+    title = t(row["tittel"], "" if row["komplett"] else "italic")
+    return [t(row["slug"], "cyan"), title, _place(row), t(_counties(row)), *_tail(row)]
+
+
+def _narrow_cells(row: dict[str, Any]) -> list[Text]:
+    title = t(row["tittel"], "dim" if row["komplett"] else "dim italic")
+    county = t(", ".join(row["fylker"]), "dim")
+    first = Text.assemble(t(row["slug"], "cyan"), "\n", title)
+    return [first, Text.assemble(_place(row), "\n", county), *_tail(row)]
 
 
 def _counties(row: dict[str, Any]) -> str:
