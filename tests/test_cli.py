@@ -234,4 +234,5 @@ def test_list_table_shows_slug_and_title(
     result = catalog_cli("list", "--kommune", "Holtålen")
     assert "tilflyttingstiltak-i-holtalen" in result.stdout
     assert "Tilflyttingstiltak i Holtålen" in result.stdout
-    assert "2005–2012 (3)" in result.stdout and "10/3/8/5" in result.stdout
+    # Two lines of partners and target groups hold two items each.
+    assert "2005–2012 (3)" in result.stdout and "10/3/9/6" in result.stdout

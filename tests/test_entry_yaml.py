@@ -34,7 +34,7 @@ def test_good_entry_reads_with_lines() -> None:
         ("Velkomst", 2010, 2012, False)
     ]
     assert [(i.text, i.term, i.line) for i in entry.lists["aktiviteter"]] == [
-        ("Annonsering i media", None, 10),
+        ("Annonsering i media", "annonsering-i-media", 10),
         ("Vertskapsordning", "vertskapsordning", 11),
     ]
 

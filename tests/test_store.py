@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import PAGES
 from tilflytting.importer import import_paths
+from tilflytting.normalise import apply_vocabulary
 from tilflytting.store import MIGRATIONS, Store, StoreError, StoreMissing
 
 EXPECTED_TABLES = {
@@ -53,6 +54,10 @@ def test_database_of_the_first_schema_upgrades_without_losing_data(db: Path, pag
         "VALUES ('gammel', 'Gammel oppføring', '', 'Om Holtålen', '[]', 1, '[]', '/x.txt', "
         "'txt', 'abc', 'utf-8', 1)"
     )
+    first.conn.execute(
+        "INSERT INTO items (entry_id, liste, pos, tekst, linje, avkortet) "
+        "VALUES (1, 'malgrupper', 0, 'Barnefamiliar', 7, 0)"
+    )
     first.conn.close()
     upgraded = Store.open(db)
     assert upgraded.schema_version == len(MIGRATIONS)
@@ -62,6 +67,28 @@ def test_database_of_the_first_schema_upgrades_without_losing_data(db: Path, pag
         "entry_search_fts.rowid WHERE entry_search_fts MATCH 'holtålen'"
     ).fetchall()
     assert len(hits) == 1  # the search index was built for old rows too
+    (entry,) = upgraded.load_entries([1])
+    assert [(i.text, i.line) for i in entry.raw_lists["malgrupper"]] == [("Barnefamiliar", 7)]
+    apply_vocabulary(entry)
+    assert [i.term for i in entry.lists["malgrupper"]] == ["barnefamilier"]
+
+
+def test_migrated_schema(db: Path) -> None:
+    store = Store.open(db, create=True)
+
+    def columns(table: str) -> list[str]:
+        return [row[1] for row in store.conn.execute(f"PRAGMA table_info({table})")]
+
+    assert columns("items") == [
+        "id", "entry_id", "liste", "pos", "tekst", "term", "linje", "avkortet", "detalj"
+    ]  # fmt: skip
+    assert columns("entries")[-2:] == ["importert", "lister_raw"]
+    assert columns("places") == [
+        "id", "entry_id", "pos", "type", "navn", "nummer_2012", "fylke_2012", "navn_2024",
+        "nummer_2024", "fylke_2024",
+    ]  # fmt: skip
+    indexes = {row[1] for row in store.conn.execute("PRAGMA index_list(items)")}
+    assert "idx_items_liste_term" in indexes
 
 
 def test_newer_schema_is_refused_untouched(db: Path) -> None:

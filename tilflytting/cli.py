@@ -206,6 +206,40 @@ def show_command(
     output.emit(result, fmt.value)
 
 
+@app.command("vocab")
+def vocab_command(
+    liste: Annotated[
+        str | None,
+        typer.Option(
+            "--list",
+            "--liste",
+            help="Only this list: aktiviteter, salgsargumenter, samarbeidspartnere or malgrupper.",
+        ),
+    ] = None,
+    unmatched: Annotated[
+        bool, typer.Option("--unmatched", help="Free answers no term covers, most frequent first.")
+    ] = False,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Normalise stored items again after the vocabulary changed."),
+    ] = False,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """The controlled vocabulary: each list's terms and how many entries use them."""
+    from tilflytting import output, query
+    from tilflytting.importer import reapply_vocabulary
+
+    with opened(db) as store:
+        if apply:
+            output.message(f"{reapply_vocabulary(store)} entries changed")
+        report = query.unmatched_report if unmatched else query.term_report
+        result = output.answer(lambda: report(store, liste))
+    output.emit(result, fmt.value)
+
+
 def main() -> None:
     # A closed pipe (`tilflytting list | head`) ends quietly, not with a traceback.
     try:

@@ -16,7 +16,7 @@ from typing import Any
 from tilflytting.entry_yaml import dump_yaml, entry_to_data
 from tilflytting.fold import strip_controls
 from tilflytting.model import LIST_LABELS, LISTS
-from tilflytting.query import EntryDetail, EntryList
+from tilflytting.query import EntryDetail, EntryList, TableResult
 
 MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "yaml")
 
@@ -28,7 +28,12 @@ def clean(value: Any) -> str:
     return strip_controls(str(value))[0]
 
 
-def format_result(result: EntryList | EntryDetail, fmt: str) -> str:
+Result = EntryList | EntryDetail | TableResult
+
+
+def format_result(result: Result, fmt: str) -> str:
+    if isinstance(result, TableResult):
+        return _table_result(result, fmt)
     if isinstance(result, EntryList):
         rows = result.rows
         if fmt == "json":
@@ -50,6 +55,19 @@ def format_result(result: EntryList | EntryDetail, fmt: str) -> str:
             return _markdown_entry(result.data)
         if fmt == "yaml":
             return dump_yaml(entry_to_data(result.entry))
+    raise ValueError(f"format '{fmt}' is not available here")
+
+
+def _table_result(result: TableResult, fmt: str) -> str:
+    if fmt == "json":
+        return _json(result.rows)
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
+    rows = [{column: row.get(column) for column in result.columns} for row in result.rows]
+    if fmt == "csv":
+        return _csv(rows) or ",".join(result.columns) + "\n"
+    if fmt == "markdown":
+        return f"## {md(result.title)}\n\n" + _markdown_table(rows)
     raise ValueError(f"format '{fmt}' is not available here")
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from tilflytting.decode import DecodeError, decode
 from tilflytting.entry_yaml import EntryFormatError, parse_yaml
 from tilflytting.model import Entry, Problem, Source
-from tilflytting.normalise import normalise
+from tilflytting.normalise import apply_vocabulary, normalise
 from tilflytting.parse_page import PageError, parse_page
 from tilflytting.store import Store
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
 
@@ -207,3 +207,20 @@ def _prune(store: Store) -> list[str]:
     for entry_id, _ in gone:
         store.delete_entry(entry_id)
     return [slug for _, slug in gone]
+
+
+def reapply_vocabulary(store: Store) -> int:
+    """Normalise every stored entry's lists again from the lists as written
+    (after the vocabulary changed), without reading any file. Returns how
+    many entries changed."""
+    changed = 0
+    with store.transaction():
+        for entry_id, _, _ in store.sources():
+            (entry,) = store.load_entries([entry_id])
+            before = [(i.text, i.term, i.detail) for items in entry.lists.values() for i in items]
+            apply_vocabulary(entry)
+            after = [(i.text, i.term, i.detail) for items in entry.lists.values() for i in items]
+            if after != before:
+                store.replace_items(entry_id, entry)
+                changed += 1
+    return changed

@@ -42,6 +42,7 @@ class Item:
     line: int | None = None
     term: str | None = None
     truncated: bool = False
+    detail: str | None = None  # the county, region or municipality a public body is for
 
 
 @dataclass
@@ -100,6 +101,9 @@ class Entry:
     areas: list[str] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     lists: dict[str, list[Item]] = field(default_factory=lambda: {name: [] for name in LISTS})
+    # The lists as the file had them, before the vocabulary split, matched and
+    # de-duplicated them: kept so that `vocab --apply` can normalise again.
+    raw_lists: dict[str, list[Item]] = field(default_factory=dict)
     main_goal: list[Item] = field(default_factory=list)
     complete: bool = True
     problems: list[Problem] = field(default_factory=list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from tilflytting.fold import key, slugify
-from tilflytting.model import Entry, Place, Problem
+from tilflytting.model import LISTS, Entry, Item, Place, Problem
 from tilflytting.places import (
     Kommune,
     Reference,
@@ -20,12 +20,13 @@ from tilflytting.places import (
     reference,
     regions_in,
 )
+from tilflytting.vocabulary import vocabulary
 
 _QUALIFIED = re.compile(r"^(.*?)\s*\((.+)\)\s*$")
 
 
 def normalise(entry: Entry) -> Entry:
-    """Fill in slug, places and region. Mutates and returns `entry`."""
+    """Fill in slug, places, region and list terms. Mutates and returns `entry`."""
     ref = reference()
     entry.slug = entry.slug or slugify(entry.title)
     if entry.stated_places or entry.stated_counties:
@@ -34,7 +35,26 @@ def normalise(entry: Entry) -> Entry:
         entry.places = _derived(entry, ref)
     if not entry.places:
         entry.warn("no municipality or county found for this entry", entry.title_line)
+    entry.raw_lists = {name: list(items) for name, items in entry.lists.items()}
+    apply_vocabulary(entry)
     return entry
+
+
+def apply_vocabulary(entry: Entry) -> None:
+    """Give the items of `entry.raw_lists` their terms, into `entry.lists`.
+    An item that is exactly another list's term moves there (pages sometimes
+    put a target group under the activities)."""
+    vocab = vocabulary()
+    placed: dict[str, list[Item]] = {name: [] for name in LISTS}
+    for name in LISTS:
+        for item in entry.raw_lists.get(name, []):
+            fits = item.term in vocab.terms[name] or vocab.match(name, item.text)
+            placed[(None if fits else vocab.misplaced(name, item)) or name].append(item)
+    for name in LISTS:
+        # A term a YAML entry states for an item is kept as the maintainer's word.
+        stated = [i for i in placed[name] if i.term in vocab.terms[name]]
+        found = vocab.normalise_items(name, [i for i in placed[name] if i not in stated])
+        entry.lists[name] = sorted([*stated, *found], key=lambda i: i.line or 0)
 
 
 # -- places a YAML entry states -------------------------------------------

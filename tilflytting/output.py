@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import typer
 
 from tilflytting.formats import clean, format_result
-from tilflytting.query import AmbiguousEntry, EntryDetail, EntryList, QueryError
+from tilflytting.query import AmbiguousEntry, EntryDetail, EntryList, QueryError, TableResult
 
 if TYPE_CHECKING:
     from tilflytting.importer import ImportReport
@@ -38,7 +38,7 @@ def message(text: str) -> None:
     typer.echo(f"tilflytting: {clean(text)}", err=True)
 
 
-def emit(result: EntryList | EntryDetail, fmt: str) -> None:
+def emit(result: EntryList | EntryDetail | TableResult, fmt: str) -> None:
     if fmt == "table":
         from tilflytting import render
 

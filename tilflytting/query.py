@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tilflytting.fold import key
-from tilflytting.model import LISTS, Entry, Place, Project
+from tilflytting.model import LIST_LABELS, LISTS, Entry, Place, Project
 from tilflytting.places import reference
 from tilflytting.store import Store
+from tilflytting.vocabulary import match_key, vocabulary
 
 JSON_VERSION = 1
 SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
@@ -37,6 +38,17 @@ class EntryDetail:
     data: dict[str, Any]
     entry: Entry
     sources: bool = False
+
+
+@dataclass
+class TableResult:
+    """A plain table: the shape of most reports (`vocab`, `summarise`, ...).
+    JSON prints `rows`; the table view shows `columns` in order."""
+
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    caption: str | None = None
 
 
 @dataclass
@@ -88,7 +100,13 @@ def entry_json(entry: Entry) -> dict[str, Any]:
     }
     for name in LISTS:
         data[name] = [
-            {"tekst": i.text, "term": i.term, "linje": i.line, "avkortet": i.truncated}
+            {
+                "tekst": i.text,
+                "term": i.term,
+                "detalj": i.detail,
+                "linje": i.line,
+                "avkortet": i.truncated,
+            }
             for i in entry.lists[name]
         ]
     data["hovedmal"] = [item.text for item in entry.main_goal]
@@ -218,3 +236,57 @@ class EntryNotFound(QueryError):
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"no entry matches '{text}'{hint}")
         self.suggestions = suggestions
+
+
+# -- vocabulary ----------------------------------------------------------------
+def _lists(liste: str | None) -> tuple[str, ...]:
+    if liste is None:
+        return LISTS
+    wanted = key(liste)
+    for name in LISTS:
+        if wanted in (name, key(LIST_LABELS[name])):
+            return (name,)
+    raise QueryError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+
+
+def term_report(store: Store, liste: str | None = None) -> TableResult:
+    """Every term of the vocabulary with how many entries use it."""
+    vocab = vocabulary()
+    used = {(name, term): n for name, term, n in store.term_counts()}
+    total = len(store.sources())
+    rows = []
+    for name in _lists(liste):
+        for term in vocab.terms[name].values():
+            count = used.get((name, term.slug), 0)
+            rows.append({"liste": name, "term": term.slug, "etikett": term.label,
+                         "oppforinger": count, "andel": _share(count, total)})  # fmt: skip
+        free = used.get((name, None), 0)
+        rows.append({"liste": name, "term": None, "etikett": "(fritekst)",
+                     "oppforinger": free, "andel": _share(free, total)})  # fmt: skip
+    return TableResult(
+        f"Termer i {total} oppføringer",
+        ["liste", "term", "etikett", "oppforinger", "andel"],
+        rows,
+        "oppforinger: entries with the term; (fritekst): entries with answers no term covers",
+    )
+
+
+def unmatched_report(store: Store, liste: str | None = None) -> TableResult:
+    """Free answers no term covers, most frequent first: what to add next."""
+    wanted = _lists(liste)
+    groups: dict[tuple[str, str], tuple[str, set[int]]] = {}
+    for name, text, entry_id in store.free_answers():
+        if name in wanted:
+            groups.setdefault((name, match_key(text)), (text, set()))[1].add(entry_id)
+    found = sorted(
+        ((len(entries), name, text) for (name, _), (text, entries) in groups.items()),
+        key=lambda row: (-row[0], row[1], key(row[2])),
+    )
+    rows = [{"liste": name, "tekst": text, "oppforinger": n} for n, name, text in found]
+    return TableResult(
+        f"{len(rows)} fritekstsvar uten term", ["liste", "tekst", "oppforinger"], rows
+    )
+
+
+def _share(count: int, total: int) -> float:
+    return round(count / total, 3) if total else 0.0

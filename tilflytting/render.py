@@ -23,7 +23,7 @@ from rich.text import Text
 
 from tilflytting.formats import clean, period
 from tilflytting.model import LIST_LABELS, LISTS
-from tilflytting.query import EntryDetail, EntryList
+from tilflytting.query import EntryDetail, EntryList, TableResult
 
 
 def t(value: Any, style: str = "") -> Text:
@@ -35,9 +35,11 @@ def stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_result(result: EntryList | EntryDetail) -> None:
+def print_result(result: EntryList | EntryDetail | TableResult) -> None:
     console = stdout()
-    if isinstance(result, EntryList):
+    if isinstance(result, TableResult):
+        console.print(plain_table(result))
+    elif isinstance(result, EntryList):
         console.print(list_table(result, console.width))
     else:
         for part in entry_view(result):
@@ -124,6 +126,30 @@ def _span(projects: list[dict[str, Any]]) -> str:
     last = "" if ongoing else (max(ends) if ends else "?")
     count = f" ({len(projects)})" if len(projects) > 1 else ""
     return f"{first}–{last}{count}"
+
+
+# -- reports --------------------------------------------------------------------
+def plain_table(result: TableResult) -> Table | Text:
+    """Any report as a table; shares (0–1) shown as percentages with a bar."""
+    if not result.rows:
+        return Text(f"{result.title}: ingen rader.", style="yellow")
+    table = Table(box=box.SIMPLE_HEAD, title=clean(result.title), title_justify="left",
+                  caption=clean(result.caption or ""), caption_justify="left")  # fmt: skip
+    for column in result.columns:
+        numeric = isinstance(result.rows[0].get(column), int) and not column.startswith("andel")
+        slug = column in ("term", "slug")  # identifiers people copy: keep them whole
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=slug)  # fmt: skip
+    for row in result.rows:
+        table.add_row(*(_cell(column, row.get(column)) for column in result.columns))
+    return table
+
+
+def _cell(column: str, value: Any) -> Text:
+    if column.startswith("andel") and isinstance(value, float):
+        bar = "█" * round(value * 10)
+        return Text.assemble((f"{value:6.1%} ", ""), (f"{bar:<10}", "green"))
+    return t("–" if value is None else value)
 
 
 # -- show -----------------------------------------------------------------------

@@ -143,9 +143,33 @@ def _m002_search_index(db: Any) -> None:
         _write_search_row(db.conn, entry_id)
 
 
+def _m003_vocabulary(db: Any) -> None:
+    """Items get the place a public body is named for; entries keep their
+    lists as written, so the vocabulary can be applied again later."""
+    db["items"].add_column("detalj", str)
+    db["entries"].add_column("lister_raw", str)
+    # Before this step items were stored as written: they are the raw lists.
+    for (entry_id,) in db.execute("SELECT id FROM entries").fetchall():
+        rows = db.execute(
+            "SELECT liste, tekst, linje, avkortet FROM items WHERE entry_id = ? AND liste != "
+            "'hovedmal' ORDER BY pos",
+            [entry_id],
+        ).fetchall()
+        raw: dict[str, list[dict[str, Any]]] = {}
+        for liste, tekst, linje, avkortet in rows:
+            raw.setdefault(liste, []).append(
+                {"tekst": tekst, "linje": linje, "avkortet": bool(avkortet), "term": None}
+            )
+        db.execute(
+            "UPDATE entries SET lister_raw = ? WHERE id = ?",
+            [json.dumps(raw, ensure_ascii=False), entry_id],
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
+    ("m003_vocabulary", _m003_vocabulary),
 ]
 
 
@@ -268,6 +292,18 @@ class Store:
         for table in ("projects", "items", "places", "headings", "entry_search"):
             self.conn.execute(f"DELETE FROM {table} WHERE entry_id = ?", (entry_id,))
 
+    def _insert_items(self, entry_id: int, entry: Entry) -> None:
+        items = [(name, item) for name in LISTS for item in entry.lists[name]]
+        items += [("hovedmal", item) for item in entry.main_goal]
+        self.conn.executemany(
+            "INSERT INTO items (entry_id, liste, pos, tekst, term, linje, avkortet, detalj) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (entry_id, name, pos, i.text, i.term, i.line, int(i.truncated), i.detail)
+                for pos, (name, i) in enumerate(items)
+            ],
+        )
+
     def _insert_children(self, entry_id: int, entry: Entry) -> None:
         execute = self.conn.executemany
         execute(
@@ -278,16 +314,7 @@ class Store:
                 for pos, p in enumerate(entry.projects)
             ],
         )
-        items = [(name, item) for name in LISTS for item in entry.lists[name]]
-        items += [("hovedmal", item) for item in entry.main_goal]
-        execute(
-            "INSERT INTO items (entry_id, liste, pos, tekst, term, linje, avkortet) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (entry_id, name, pos, i.text, i.term, i.line, int(i.truncated))
-                for pos, (name, i) in enumerate(items)
-            ],
-        )
+        self._insert_items(entry_id, entry)
         execute(
             "INSERT INTO places (entry_id, pos, type, navn, nummer_2012, fylke_2012, navn_2024, "
             "nummer_2024, fylke_2024) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -311,11 +338,34 @@ class Store:
             [(entry_id, h.text, h.kind, h.line) for h in entry.headings],
         )
 
+    def replace_items(self, entry_id: int, entry: Entry) -> None:
+        """Store newly normalised list items for an entry (nothing else changes)."""
+        self.conn.execute("DELETE FROM items WHERE entry_id = ?", (entry_id,))
+        self._insert_items(entry_id, entry)
+        _write_search_row(self.conn, entry_id)
+
     def delete_entry(self, entry_id: int) -> None:
         self._delete_children(entry_id)
         self.conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
 
     # -- reads ----------------------------------------------------------------
+    def term_counts(self) -> list[tuple[str, str | None, int]]:
+        """(list, term, number of entries) for every term in use; term None
+        counts the entries with free answers."""
+        rows = self.conn.execute(
+            "SELECT liste, term, count(DISTINCT entry_id) FROM items WHERE liste != 'hovedmal' "
+            "GROUP BY liste, term"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def free_answers(self) -> list[tuple[str, str, int]]:
+        """(list, text, entry id) of every item no term covers."""
+        rows = self.conn.execute(
+            "SELECT liste, tekst, entry_id FROM items WHERE term IS NULL AND liste != 'hovedmal' "
+            "ORDER BY liste, tekst"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def known_source(self, path: str) -> tuple[str, int, str] | None:
         """(sha256, parser version, slug) of the entry imported from `path`."""
         row = self.conn.execute(
@@ -380,6 +430,10 @@ class Store:
         entry.region, entry.complete = row["region"], bool(row["komplett"])
         entry.problems = [Problem(p["melding"], p["linje"]) for p in json.loads(row["advarsler"])]
         entry.url = row["kilde_url"]
+        entry.raw_lists = {
+            name: [Item(i["tekst"], i["linje"], i.get("term"), i["avkortet"]) for i in items]
+            for name, items in json.loads(row["lister_raw"] or "{}").items()
+        }
         entry.source = Source(
             row["kilde_fil"], row["sha256"], row["tegnsett"], row["format"], row["kilde_url"]
         )
@@ -396,12 +450,13 @@ class Store:
                 (entry_id,),
             )
         ]
-        for name, text, term, line, cut in query(
-            "SELECT liste, tekst, term, linje, avkortet FROM items WHERE entry_id = ? ORDER BY pos",
+        for name, text, term, line, cut, detail in query(
+            "SELECT liste, tekst, term, linje, avkortet, detalj FROM items WHERE entry_id = ? "
+            "ORDER BY pos",
             (entry_id,),
         ):
             target = entry.main_goal if name == "hovedmal" else entry.lists[name]
-            target.append(Item(text, line, term, bool(cut)))
+            target.append(Item(text, line, term, bool(cut), detail))
         entry.places = [
             Place(*row)
             for row in query(
@@ -440,6 +495,16 @@ def _entry_row(entry: Entry, parser_version: int) -> dict[str, Any]:
         "tegnsett": entry.source.encoding,
         "parser_versjon": parser_version,
         "importert": _now(),
+        "lister_raw": json.dumps(
+            {
+                name: [
+                    {"tekst": i.text, "linje": i.line, "avkortet": i.truncated, "term": i.term}
+                    for i in items
+                ]
+                for name, items in entry.raw_lists.items()
+            },
+            ensure_ascii=False,
+        ),
     }
 
 

@@ -1,0 +1,293 @@
+"""The controlled vocabulary: one term for each thing, however a page spelled it.
+
+`normalise_lists` gives every list item its canonical term where one fits:
+case, spacing, punctuation, æøå and bracketed comments do not matter, small
+misspellings are tolerated, and a doubtful match stays unmatched. Two known
+items run together on one line are split; duplicates count once; an item cut
+off with its page is matched only if its beginning fits exactly one term.
+
+`resolve` turns what a user types (`barnefamilier`, `Barnefamiliar`,
+`vertskap`) into the term(s) it means, for search filters.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from tilflytting.fold import fold, key
+from tilflytting.model import LISTS, Item
+from tilflytting.places import data_dir, reference
+
+FUZZY = 0.93  # similarity needed to forgive a misspelling
+MIN_FUZZY_KEY = 8  # shorter items must match exactly
+MIN_CUT_PREFIX = 5  # a cut-off item matches by its beginning only from this length
+
+
+@dataclass(frozen=True)
+class Term:
+    liste: str
+    slug: str
+    label: str
+    nynorsk: str | None
+    forms: tuple[str, ...]  # every written form, label first
+    pattern: str | None = None
+
+
+@dataclass
+class Match:
+    slug: str
+    detail: str | None = None
+    exact: bool = True
+
+
+class UnknownTerm(ValueError):
+    """What a user typed fits no term; `closest` holds suggestions."""
+
+    def __init__(self, liste: str, text: str, closest: list[Term]) -> None:
+        hint = ", ".join(f"{t.slug} ({t.label})" for t in closest)
+        super().__init__(
+            f"no {liste} term matches '{text}'" + (f"; closest: {hint}" if hint else "")
+        )
+        self.closest = closest
+
+
+def match_key(text: str) -> str:
+    """What matching compares: no bracketed comments, no trailing comment
+    sentence, folded, letters and digits only."""
+    text = re.sub(r"\([^)]*\)?", " ", text)
+    text = re.split(r"\.\s+(?=[A-ZÆØÅ])", text, maxsplit=1)[0]
+    return key(text)
+
+
+@dataclass
+class Vocabulary:
+    terms: dict[str, dict[str, Term]]
+    exact: dict[str, dict[str, str]] = field(default_factory=dict)  # liste -> key -> slug
+
+    def __post_init__(self) -> None:
+        for liste, terms in self.terms.items():
+            index = self.exact.setdefault(liste, {})
+            for term in terms.values():
+                for form in (term.slug, *term.forms):
+                    index.setdefault(match_key(form), term.slug)
+
+    # -- one item ------------------------------------------------------------
+    def match(self, liste: str, text: str, fuzzy: bool = True) -> Match | None:
+        """The term of one item, or None."""
+        return self.match_form(liste, text) or self.match_loose(liste, text, fuzzy)
+
+    def match_form(self, liste: str, text: str) -> Match | None:
+        """A term one of whose written forms this is (case, æøå etc. aside)."""
+        slug = self.exact.get(liste, {}).get(match_key(text))
+        return Match(slug) if slug is not None else None
+
+    def match_loose(self, liste: str, text: str, fuzzy: bool = True) -> Match | None:
+        """A public body named for a place, or (if `fuzzy`) a near-miss spelling."""
+        found = _pattern_match(self.terms.get(liste, {}), text)
+        if found is not None or not fuzzy:
+            return found
+        return self._fuzzy(liste, match_key(text))
+
+    def _fuzzy(self, liste: str, item_key: str) -> Match | None:
+        if len(item_key) < MIN_FUZZY_KEY:
+            return None
+        scored = sorted(
+            (
+                (difflib.SequenceMatcher(None, item_key, k).ratio(), s)
+                for k, s in self.exact[liste].items()
+            ),
+            reverse=True,
+        )
+        best = [(score, slug) for score, slug in scored if score >= FUZZY]
+        if not best or len({slug for _, slug in best}) > 1:
+            return None  # nothing close, or two terms equally close: doubtful
+        return Match(best[0][1], exact=False)
+
+    def match_cut(self, liste: str, text: str) -> Match | None:
+        """An item cut off mid-word: its whole text, or the beginning of one term."""
+        exact = self.match(liste, text, fuzzy=False)
+        if exact is not None or len(match_key(text)) < MIN_CUT_PREFIX:
+            return exact
+        prefix = match_key(text)
+        slugs = {slug for k, slug in self.exact[liste].items() if k.startswith(prefix)}
+        return Match(slugs.pop(), exact=False) if len(slugs) == 1 else None
+
+    # -- a whole list ------------------------------------------------------------
+    def normalise_items(self, liste: str, items: list[Item]) -> list[Item]:
+        """Items with their terms: merged ones split, duplicates dropped."""
+        result: list[Item] = []
+        seen: set[tuple[str | None, str]] = set()
+        for item in items:
+            for part in self._split_or_match(liste, item):
+                identity = (
+                    part.term,
+                    key(part.detail or "") if part.term else match_key(part.text),
+                )
+                if identity not in seen:
+                    seen.add(identity)
+                    result.append(part)
+        return result
+
+    def _split_or_match(self, liste: str, item: Item) -> list[Item]:
+        if item.truncated:
+            return [_with(item, self.match_cut(liste, item.text))]
+        whole = self.match_form(liste, item.text)
+        if whole is not None:
+            return [_with(item, whole)]
+        for left, right in _splits(item.text):
+            one, two = self.match(liste, left), self.match(liste, right)
+            if one and two and (one.exact or two.exact) and _distinct(one, two):
+                return [_with(replace(item, text=left), one), _with(replace(item, text=right), two)]
+        return [_with(item, self.match_loose(liste, item.text))]
+
+    def misplaced(self, liste: str, item: Item) -> str | None:
+        """The other list whose term this unmatched item is exactly, if just one."""
+        homes = [
+            other
+            for other in LISTS
+            if other != liste and match_key(item.text) in self.exact.get(other, {})
+        ]
+        return homes[0] if len(homes) == 1 else None
+
+    # -- what users type ------------------------------------------------------------
+    def resolve(self, liste: str, text: str) -> list[Term]:
+        """The term(s) a user means: slug or any form; else terms with a word
+        that starts with what was typed (`vertskap`, `tilbakeflyttere`)."""
+        terms = self.terms[liste]
+        exact = self.exact[liste].get(match_key(text))
+        if exact is not None:
+            return [terms[exact]]
+        typed = fold(text).strip().rstrip("*")
+        words = [w for w in re.split(r"[^a-z0-9]+", typed) if w]
+        hits = [t for t in terms.values() if words and _has_words(t, words)]
+        if hits:
+            return hits
+        fuzzy = self._fuzzy(liste, match_key(text)) if len(match_key(text)) >= 5 else None
+        if fuzzy is not None:
+            return [terms[fuzzy.slug]]
+        raise UnknownTerm(liste, text, self.closest(liste, text))
+
+    def closest(self, liste: str, text: str, count: int = 3) -> list[Term]:
+        keys = list(self.exact[liste])
+        close = difflib.get_close_matches(match_key(text), keys, n=count * 3, cutoff=0.4)
+        slugs = list(dict.fromkeys(self.exact[liste][k] for k in close))[:count]
+        return [self.terms[liste][slug] for slug in slugs]
+
+    def label(self, liste: str, slug: str) -> str:
+        term = self.terms.get(liste, {}).get(slug)
+        return term.label if term else slug
+
+
+def _has_words(term: Term, words: list[str]) -> bool:
+    """Every typed word starts a word of one of the term's forms."""
+    for form in (term.slug.replace("-", " "), *term.forms):
+        form_words = re.split(r"[^a-z0-9]+", fold(form))
+        if all(any(fw.startswith(w) for fw in form_words) for w in words):
+            return True
+    return False
+
+
+def _with(item: Item, found: Match | None) -> Item:
+    if found is None:
+        return replace(item, term=None, detail=None)
+    return replace(item, term=found.slug, detail=found.detail)
+
+
+def _distinct(one: Match, two: Match) -> bool:
+    """Two halves are two things: other terms, or one term for two places."""
+    if one.slug != two.slug:
+        return True
+    return bool(one.detail and two.detail and key(one.detail) != key(two.detail))
+
+
+_SEPARATOR = re.compile(r"\s*(?:,|;|\.-|\s-\s|\sog\s|\s)\s*")
+
+
+def _splits(text: str) -> list[tuple[str, str]]:
+    """Every way to cut `text` in two at a space, comma or ` og `. A stray
+    space after a hyphen in a name (`Vest- Telemark`) is no place to cut."""
+    text = re.sub(r"(\w)-\s+(?=[A-ZÆØÅ])", r"\1-", text)
+    return [
+        (text[: m.start()].strip(" .,"), text[m.end() :].strip(" .,"))
+        for m in _SEPARATOR.finditer(text)
+        if text[: m.start()].strip() and text[m.end() :].strip()
+    ]
+
+
+# -- public bodies whose names carry a place ------------------------------------
+# Tried in order; the first group that matched names the place.
+_PATTERNS: dict[str, list[re.Pattern[str]]] = {
+    "fylkeskommune": [
+        re.compile(r"(?:^|\b)([\w\s-]+?)\s*fylkeskommunen?\s*$", re.I),
+        re.compile(r"\bfylkeskommunen\s+([\w\s-]+?)\s*$", re.I),
+    ],
+    "fylkesmannen": [re.compile(r"\bfylkesmannen\s+i\s+([\w\s-]+?)\s*$", re.I)],
+    "regionrad": [
+        re.compile(r"^regionråd(?:et|ene)?\s+(?:i|for)\s+([^,]+)", re.I),  # Regionrådet i Valdres
+        re.compile(r"^([\w\s-]+?)\s+regionråd(?:et)?$", re.I),  # Nord-Troms regionråd
+        re.compile(r"^(?:regionrådet\s+)?([\w-]+?)\s*-?\s*rådet$", re.I),  # Haugalandrådet
+    ],
+    "kommune": [re.compile(r"^([\w\s-]+?)\s+kommune$", re.I)],
+}
+
+
+def _pattern_match(terms: dict[str, Term], text: str) -> Match | None:
+    cleaned = re.sub(r"\([^)]*\)?", " ", text).strip(" .")
+    for term in terms.values():
+        if term.pattern is None:
+            continue
+        for pattern in _PATTERNS[term.pattern]:
+            found = pattern.search(cleaned)
+            detail = _place_detail(term.pattern, found.group(1).strip(" -")) if found else None
+            if detail is not None:
+                return Match(term.slug, detail or None)
+    return None
+
+
+def _place_detail(pattern: str, place: str) -> str | None:
+    """The county, region or municipality a public body is named for; None
+    if the name does not hold one ("" when the body is named without place)."""
+    if pattern in ("fylkeskommune", "fylkesmannen"):
+        counties = reference().counties_in(place) if place else []
+        return counties[-1] if counties else None
+    if pattern == "kommune":
+        hits = reference().existing_2012(place) or reference().by_name.get(key(place), [])
+        return hits[0].name if hits else None
+    return re.sub(r"\s*-\s*", "-", place)
+
+
+# -- loading ------------------------------------------------------------------------
+@cache
+def vocabulary(path: Path | None = None) -> Vocabulary:
+    """The bundled vocabulary (or another file), loaded once per process."""
+    source = path or data_dir() / "vocabulary.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    terms: dict[str, dict[str, Term]] = {}
+    for liste in LISTS:
+        terms[liste] = {
+            slug: Term(
+                liste,
+                slug,
+                spec["label"],
+                spec.get("nynorsk"),
+                tuple(
+                    f
+                    for f in (
+                        spec["label"],
+                        spec.get("nynorsk"),
+                        *spec.get("other", []),
+                        *spec.get("misspellings", []),
+                    )
+                    if f
+                ),
+                spec.get("pattern"),
+            )
+            for slug, spec in (data.get(liste) or {}).items()
+        }
+    return Vocabulary(terms)
