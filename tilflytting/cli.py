@@ -206,6 +206,94 @@ def show_command(
     output.emit(result, fmt.value)
 
 
+@app.command("search")
+def search_command(
+    query: Annotated[
+        str, typer.Argument(help="Words to find (any case, æøå optional; word* for a prefix).")
+    ] = "",
+    malgruppe: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
+        ),
+    ] = None,
+    aktivitet: Annotated[
+        list[str] | None, typer.Option("--aktivitet", help="Activity term (repeatable).")
+    ] = None,
+    salgsargument: Annotated[
+        list[str] | None, typer.Option("--salgsargument", help="Selling point term (repeatable).")
+    ] = None,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--partner",
+            help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).",
+        ),
+    ] = None,
+    fylke: Annotated[
+        list[str] | None, typer.Option("--fylke", help="County, 2012 or 2024 name (repeatable).")
+    ] = None,
+    kommune: Annotated[
+        list[str] | None,
+        typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
+    ] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Region, e.g. Hardanger (repeatable).")
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--år", "--aar", help="A project active this year (open-ended ones until today)."
+        ),
+    ] = None,
+    span_from: Annotated[
+        int | None, typer.Option("--fra", help="A project active in or after this year.")
+    ] = None,
+    span_to: Annotated[
+        int | None, typer.Option("--til", help="A project active in or before this year.")
+    ] = None,
+    complete: Annotated[
+        bool, typer.Option("--komplett", help="Leave out pages that were cut off.")
+    ] = False,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="At most this many hits.")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Full-text search with facets; different filters AND, a repeated one ORs."""
+    from tilflytting import output
+    from tilflytting.search import SearchRequest, search
+
+    facets = {
+        "malgrupper": malgruppe,
+        "aktiviteter": aktivitet,
+        "salgsargumenter": salgsargument,
+        "samarbeidspartnere": partner,
+    }
+    request = SearchRequest(
+        query,
+        raw,
+        {k: v for k, v in facets.items() if v},
+        fylke or [],
+        kommune or [],
+        region or [],
+        year,
+        span_from,
+        span_to,
+        complete,
+        limit,
+    )
+    with opened(db) as store:
+        result = output.answer(lambda: search(store, request))
+    output.emit(result, fmt.value)
+
+
 @app.command("vocab")
 def vocab_command(
     liste: Annotated[

@@ -17,6 +17,7 @@ from tilflytting.entry_yaml import dump_yaml, entry_to_data
 from tilflytting.fold import strip_controls
 from tilflytting.model import LIST_LABELS, LISTS
 from tilflytting.query import EntryDetail, EntryList, TableResult
+from tilflytting.search import SearchResult
 
 MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "yaml")
 
@@ -28,12 +29,14 @@ def clean(value: Any) -> str:
     return strip_controls(str(value))[0]
 
 
-Result = EntryList | EntryDetail | TableResult
+Result = EntryList | EntryDetail | TableResult | SearchResult
 
 
 def format_result(result: Result, fmt: str) -> str:
     if isinstance(result, TableResult):
         return _table_result(result, fmt)
+    if isinstance(result, SearchResult):
+        return _search_result(result, fmt)
     if isinstance(result, EntryList):
         rows = result.rows
         if fmt == "json":
@@ -69,6 +72,32 @@ def _table_result(result: TableResult, fmt: str) -> str:
     if fmt == "markdown":
         return f"## {md(result.title)}\n\n" + _markdown_table(rows)
     raise ValueError(f"format '{fmt}' is not available here")
+
+
+def _search_result(result: SearchResult, fmt: str) -> str:
+    if fmt == "json":
+        return _json(result.rows)
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
+    flat = [
+        {
+            **_flat_summary(_counted(row)),
+            "score": row["score"],
+            "treff": "; ".join(row["treff"]),
+            "snippet": row["snippet"],
+        }
+        for row in result.rows
+    ]
+    if fmt == "csv":
+        return _csv(flat) or "slug,tittel,kommuner,fylke,score,treff,snippet\n"
+    if fmt == "markdown":
+        return _markdown_table(flat)
+    raise ValueError(f"format '{fmt}' is not available here")
+
+
+def _counted(row: dict[str, Any]) -> dict[str, Any]:
+    """A full entry object in the shape of a `list` row (lists as counts)."""
+    return {**row, **{name: len(row[name]) for name in (*LISTS, "hovedmal")}}
 
 
 def _json(value: Any) -> str:

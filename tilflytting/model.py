@@ -120,3 +120,21 @@ class Entry:
 
     def warn(self, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(message, line))
+
+
+@dataclass
+class SearchFilters:
+    """What a search asks for besides its words. Different filters AND
+    together; the values of one filter OR."""
+
+    terms: dict[str, list[tuple[str, str | None]]] = field(
+        default_factory=dict
+    )  # list: (term, detail)
+    counties: list[str] = field(default_factory=list)  # names of any era
+    kommuner: list[str] = field(default_factory=list)  # names and numbers of any era
+    regions: list[str] = field(default_factory=list)
+    year: int | None = None  # a project active this year
+    span_from: int | None = None  # a project overlapping this span
+    span_to: int | None = None
+    complete: bool = False
+    this_year: int = 2026  # open-ended projects run until this year

@@ -13,6 +13,7 @@ import typer
 
 from tilflytting.formats import clean, format_result
 from tilflytting.query import AmbiguousEntry, EntryDetail, EntryList, QueryError, TableResult
+from tilflytting.search import SearchResult
 
 if TYPE_CHECKING:
     from tilflytting.importer import ImportReport
@@ -38,7 +39,10 @@ def message(text: str) -> None:
     typer.echo(f"tilflytting: {clean(text)}", err=True)
 
 
-def emit(result: EntryList | EntryDetail | TableResult, fmt: str) -> None:
+def emit(result: EntryList | EntryDetail | TableResult | SearchResult, fmt: str) -> None:
+    if isinstance(result, SearchResult):
+        for note in result.notes:
+            message(note)
     if fmt == "table":
         from tilflytting import render
 

@@ -144,15 +144,15 @@ def summary_json(entry: Entry) -> dict[str, Any]:
 def list_entries(
     store: Store, fylke: list[str], kommune: list[str], sort: str = "slug", limit: int | None = None
 ) -> EntryList:
-    counties = [_county(name) for name in fylke]
-    kommune_names = [name for text in kommune for name in _kommune_names(text)]
-    ids = store.entry_ids(counties, kommune_names)
+    counties = [county_name(name) for name in fylke]
+    names = [name for text in kommune for name in kommune_names(text)]
+    ids = store.entry_ids(counties, names)
     rows = [summary_json(entry) for entry in store.load_entries(ids)]
     rows.sort(key=_sort_key(sort))
     return EntryList(rows[:limit] if limit is not None else rows)
 
 
-def _county(text: str) -> str:
+def county_name(text: str) -> str:
     county = reference().county(text)
     if county is None:
         names = sorted({f.name for f in reference().fylker})
@@ -162,7 +162,7 @@ def _county(text: str) -> str:
     return county
 
 
-def _kommune_names(text: str) -> list[str]:
+def kommune_names(text: str) -> list[str]:
     """A municipality as the store can match it: names and numbers of every era."""
     ref = reference()
     hits = (
@@ -258,11 +258,25 @@ def term_report(store: Store, liste: str | None = None) -> TableResult:
     for name in _lists(liste):
         for term in vocab.terms[name].values():
             count = used.get((name, term.slug), 0)
-            rows.append({"liste": name, "term": term.slug, "etikett": term.label,
-                         "oppforinger": count, "andel": _share(count, total)})  # fmt: skip
+            rows.append(
+                {
+                    "liste": name,
+                    "term": term.slug,
+                    "etikett": term.label,
+                    "oppforinger": count,
+                    "andel": _share(count, total),
+                }
+            )
         free = used.get((name, None), 0)
-        rows.append({"liste": name, "term": None, "etikett": "(fritekst)",
-                     "oppforinger": free, "andel": _share(free, total)})  # fmt: skip
+        rows.append(
+            {
+                "liste": name,
+                "term": None,
+                "etikett": "(fritekst)",
+                "oppforinger": free,
+                "andel": _share(free, total),
+            }
+        )
     return TableResult(
         f"Termer i {total} oppføringer",
         ["liste", "term", "etikett", "oppforinger", "andel"],

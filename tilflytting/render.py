@@ -9,6 +9,7 @@ bidi characters removed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from tilflytting.fold import fold
 from tilflytting.formats import clean, period
 from tilflytting.model import LIST_LABELS, LISTS
 from tilflytting.query import EntryDetail, EntryList, TableResult
+from tilflytting.search import SearchResult
 
 
 def t(value: Any, style: str = "") -> Text:
@@ -35,9 +38,12 @@ def stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_result(result: EntryList | EntryDetail | TableResult) -> None:
+def print_result(result: EntryList | EntryDetail | TableResult | SearchResult) -> None:
     console = stdout()
-    if isinstance(result, TableResult):
+    if isinstance(result, SearchResult):
+        for part in search_view(result):
+            console.print(part)
+    elif isinstance(result, TableResult):
         console.print(plain_table(result))
     elif isinstance(result, EntryList):
         console.print(list_table(result, console.width))
@@ -128,18 +134,58 @@ def _span(projects: list[dict[str, Any]]) -> str:
     return f"{first}–{last}{count}"
 
 
+# -- search -----------------------------------------------------------------------
+def search_view(result: SearchResult) -> Iterator[Table | Text]:
+    if not result.rows:
+        yield Text("Ingen treff.", style="yellow")
+        if result.hint:
+            yield t(f"Hint: {result.hint}", "dim")
+        return
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, title=f"{len(result.rows)} treff", title_justify="left"
+    )
+    table.add_column("Slug / tittel", overflow="fold", min_width=24)
+    table.add_column("Kommune / fylke", overflow="fold", max_width=22)
+    table.add_column("Treff", overflow="fold")
+    for row in result.rows:
+        first = Text.assemble(t(row["slug"], "cyan"), "\n", t(row["tittel"], "dim"))
+        place = Text.assemble(_place(row), "\n", t(", ".join(row["fylker"]), "dim"))
+        found = Text("\n").join(t(term.split(":", 1)[1], "green") for term in row["treff"])
+        if row["snippet"]:
+            found = Text.assemble(
+                found, "\n" if row["treff"] else "", _marked(row["snippet"], result.words)
+            )
+        table.add_row(first, place, found)
+    yield table
+
+
+def _marked(text: str, words: list[str]) -> Text:
+    """The snippet with the searched words in bold."""
+    shown = t(text)
+    for match in re.finditer(r"\S+", shown.plain):
+        if any(fold(match.group()).strip(".,:;()«»\"'").startswith(w) for w in words):
+            shown.stylize("bold yellow", match.start(), match.end())
+    return shown
+
+
 # -- reports --------------------------------------------------------------------
 def plain_table(result: TableResult) -> Table | Text:
     """Any report as a table; shares (0–1) shown as percentages with a bar."""
     if not result.rows:
         return Text(f"{result.title}: ingen rader.", style="yellow")
-    table = Table(box=box.SIMPLE_HEAD, title=clean(result.title), title_justify="left",
-                  caption=clean(result.caption or ""), caption_justify="left")  # fmt: skip
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=clean(result.title),
+        title_justify="left",
+        caption=clean(result.caption or ""),
+        caption_justify="left",
+    )
     for column in result.columns:
         numeric = isinstance(result.rows[0].get(column), int) and not column.startswith("andel")
         slug = column in ("term", "slug")  # identifiers people copy: keep them whole
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=slug)  # fmt: skip
+        table.add_column(
+            column, justify="right" if numeric else "left", overflow="fold", no_wrap=slug
+        )
     for row in result.rows:
         table.add_row(*(_cell(column, row.get(column)) for column in result.columns))
     return table

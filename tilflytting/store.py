@@ -20,9 +20,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tilflytting.model import LISTS, Entry, Heading, Item, Place, Problem, Project, Source
+from tilflytting.fold import fold
+from tilflytting.model import (
+    LISTS,
+    Entry,
+    Heading,
+    Item,
+    Place,
+    Problem,
+    Project,
+    SearchFilters,
+    Source,
+)
 
 BUSY_TIMEOUT_MS = 10_000
+SEARCH_COLUMNS = ["tittel", "ingress", "tekst", "prosjekter", "lister", "steder"]
+# bm25 weights per column, in SEARCH_COLUMNS order: a word in the title
+# counts most, one in the free text least.
+SEARCH_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 2.0, 4.0)
+TOKENIZER = "unicode61 remove_diacritics 2"
 
 LookupRow = tuple[int, str, str, str | None, str | None, str | None, str | None]
 
@@ -139,8 +155,7 @@ def _m002_search_index(db: Any) -> None:
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
-    for (entry_id,) in db.execute("SELECT id FROM entries").fetchall():
-        _write_search_row(db.conn, entry_id)
+    # Rows for existing entries are written by m004, which replaces this index.
 
 
 def _m003_vocabulary(db: Any) -> None:
@@ -166,10 +181,34 @@ def _m003_vocabulary(db: Any) -> None:
         )
 
 
+def _m004_folded_search(db: Any) -> None:
+    """Rebuild the search index on folded text (æ→ae, ø→o, å→a, lowercase), so
+    that `holtalen` finds Holtålen and `tromso` Tromsø, with places and terms."""
+    db["entry_search"].disable_fts()
+    db["entry_search"].drop()
+    db["entry_search"].create(
+        {
+            "entry_id": int,
+            "tittel": str,
+            "ingress": str,
+            "tekst": str,
+            "prosjekter": str,
+            "lister": str,
+            "steder": str,
+        },
+        pk="entry_id",
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+    db["entry_search"].enable_fts(SEARCH_COLUMNS, create_triggers=True, tokenize=TOKENIZER)
+    for (entry_id,) in db.execute("SELECT id FROM entries").fetchall():
+        _write_search_row(db.conn, entry_id)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
     ("m003_vocabulary", _m003_vocabulary),
+    ("m004_folded_search", _m004_folded_search),
 ]
 
 
@@ -194,6 +233,7 @@ class Store:
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.create_function("fold", 1, _fold, deterministic=True)
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
             store._upgrade()
@@ -388,24 +428,30 @@ class Store:
     def entry_ids(self, fylke: list[str], kommune: list[str]) -> list[int]:
         """Ids of entries in any of these counties (2012 or 2024 names) and any
         of these municipalities (names of either era, numbers of any era)."""
-        sql = "SELECT id FROM entries WHERE 1 = 1"
-        params: list[str] = []
-        if fylke:
-            marks = ", ".join("?" for _ in fylke)
-            sql += (
-                " AND id IN (SELECT entry_id FROM places WHERE "
-                f"fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks}))"
+        return [i for i, _ in self.search(None, SearchFilters(counties=fylke, kommuner=kommune))]
+
+    def search(
+        self, match: str | None, filters: SearchFilters, limit: int | None = None
+    ) -> list[tuple[int, float]]:
+        """(id, score) of the entries that fit: with `match` (an FTS5 query on
+        the folded index) best first by bm25, else by slug. Raises
+        sqlite3.OperationalError for a malformed `match`."""
+        clauses, params = _filter_sql(filters)
+        where = "".join(f" AND {c}" for c in clauses)
+        if match is None:
+            sql = f"SELECT e.id, 0.0 FROM entries e WHERE 1 = 1{where} ORDER BY e.slug"
+        else:
+            weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+            sql = (
+                f"SELECT e.id, bm25(entry_search_fts, {weights}) AS score "
+                "FROM entry_search_fts JOIN entries e ON e.id = entry_search_fts.rowid "
+                f"WHERE entry_search_fts MATCH ?{where} ORDER BY score, e.slug"
             )
-            params += fylke * 2
-        if kommune:
-            marks = ", ".join("?" for _ in kommune)
-            sql += (
-                " AND id IN (SELECT entry_id FROM places WHERE "
-                f"navn IN ({marks}) OR navn_2024 IN ({marks}) "
-                f"OR nummer_2012 IN ({marks}) OR nummer_2024 IN ({marks}))"
-            )
-            params += kommune * 4
-        return [row[0] for row in self.conn.execute(sql + " ORDER BY slug", params)]
+            params.insert(0, match)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
 
     def lookup_rows(self) -> list[LookupRow]:
         """(id, slug, title, 2012 name, 2024 name, 2012 number, 2024 number) for
@@ -474,6 +520,69 @@ class Store:
         ]
 
 
+def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (on `entries e`) and their parameters; values never
+    enter the SQL text."""
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
+    for liste, wanted in filters.terms.items():
+        either = " OR ".join("(term = ? AND (? IS NULL OR detalj = ?))" for _ in wanted)
+        add(
+            f"e.id IN (SELECT entry_id FROM items WHERE liste = ? AND ({either}))",
+            liste,
+            *[v for term, detail in wanted for v in (term, detail, detail)],
+        )
+    if filters.counties:
+        marks = _marks(filters.counties)
+        add(
+            f"e.id IN (SELECT entry_id FROM places WHERE fylke_2012 IN ({marks}) "
+            f"OR fylke_2024 IN ({marks}))",
+            *filters.counties,
+            *filters.counties,
+        )
+    if filters.kommuner:
+        marks, names = _marks(filters.kommuner), filters.kommuner
+        add(
+            f"e.id IN (SELECT entry_id FROM places WHERE navn IN ({marks}) OR navn_2024 IN "
+            f"({marks}) OR nummer_2012 IN ({marks}) OR nummer_2024 IN ({marks}))",
+            *names * 4,
+        )
+    if filters.regions:
+        either = " OR ".join("instr(e.region, ?) > 0" for _ in filters.regions)
+        add(f"({either})", *filters.regions)
+    if filters.complete:
+        add("e.komplett = 1")
+    start, end = _span(filters)
+    if start is not None or end is not None:
+        # A project's years: its start to its end, or to this year while it runs.
+        add(
+            "e.id IN (SELECT entry_id FROM projects WHERE fra IS NOT NULL "
+            "AND (? IS NULL OR fra <= ?) "
+            "AND (? IS NULL OR coalesce(til, CASE WHEN pagaende THEN ? END, fra) >= ?))",
+            end,
+            end,
+            start,
+            filters.this_year,
+            start,
+        )
+    return clauses, params
+
+
+def _span(filters: SearchFilters) -> tuple[int | None, int | None]:
+    if filters.year is not None:
+        return filters.year, filters.year
+    return filters.span_from, filters.span_to
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
 def _entry_row(entry: Entry, parser_version: int) -> dict[str, Any]:
     assert entry.source is not None
     return {
@@ -508,14 +617,23 @@ def _entry_row(entry: Entry, parser_version: int) -> dict[str, Any]:
     }
 
 
+def _fold(text: str | None) -> str | None:
+    return None if text is None else fold(text)
+
+
 def _write_search_row(conn: sqlite3.Connection, entry_id: int) -> None:
-    """Refresh the entry's row of searchable text (the FTS triggers follow)."""
+    """Refresh the entry's row of searchable, folded text (FTS triggers follow):
+    list items with their terms' words, places of both eras and the region."""
     conn.execute("DELETE FROM entry_search WHERE entry_id = ?", (entry_id,))
     conn.execute(
-        "INSERT INTO entry_search (entry_id, tittel, ingress, tekst, prosjekter, lister) "
-        "SELECT e.id, e.tittel, e.ingress, e.tekst, "
-        "(SELECT group_concat(navn, ' | ') FROM projects WHERE entry_id = e.id), "
-        "(SELECT group_concat(tekst, ' | ') FROM items WHERE entry_id = e.id) "
+        "INSERT INTO entry_search (entry_id, tittel, ingress, tekst, prosjekter, lister, steder) "
+        "SELECT e.id, fold(e.tittel), fold(e.ingress), fold(e.tekst), "
+        "(SELECT fold(group_concat(navn, ' | ')) FROM projects WHERE entry_id = e.id), "
+        "(SELECT fold(group_concat(tekst || ' ' || replace(coalesce(term, ''), '-', ' ') || ' ' "
+        "|| coalesce(detalj, ''), ' | ')) FROM items WHERE entry_id = e.id), "
+        "(SELECT fold(group_concat(coalesce(navn, '') || ' ' || coalesce(navn_2024, '') || ' ' "
+        "|| coalesce(fylke_2012, '') || ' ' || coalesce(fylke_2024, ''), ' | ')) "
+        "FROM places WHERE entry_id = e.id) || ' ' || fold(coalesce(e.region, '')) "
         "FROM entries e WHERE e.id = ?",
         (entry_id,),
     )

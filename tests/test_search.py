@@ -1,0 +1,302 @@
+"""`search` on the bundled catalog: facets, full text, nasty input."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import CATALOG, Cli
+from tilflytting.importer import import_paths
+from tilflytting.model import SearchFilters
+from tilflytting.search import build_match
+from tilflytting.store import Store
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = Cli(tmp_path_factory.mktemp("search") / "catalog.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    yield cli
+
+
+def slugs(cli: Cli, *args: str) -> list[str]:
+    result = cli("search", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return sorted(row["slug"] for row in json.loads(result.stdout))
+
+
+BARNEFAMILIER = [
+    "auka-busetjing-i-norddal",
+    "bulyst-gje-det-vidare",
+    "bulyst-i-utsira",
+    "den-levende-bygda-i-vegarshei",
+    "flytt-til-hardanger",
+    "flytt-til-hardanger-attraktive-bukommunar",
+    "inderoy-2020",
+    "okt-tilflytting-til-hadsel",
+    "rennebu-3000",
+    "stedsutvikling-i-iveland",
+    "tilflytting-og-hjemflytting-i-gjerstad",
+    "tilflyttingsarbeid-i-dyroy",
+    "tilflyttingsarbeid-i-kafjord",
+    "tilflyttingstiltak-i-holtalen",
+]
+SOR_TRONDELAG = [
+    "rennebu-3000",
+    "smakommuneprosjektet",
+    "tilflyttingstiltak-i-holtalen",
+    "tilflyttingstiltak-i-orkdal",
+    "tilflyttingstiltak-i-osen",
+]
+
+FACETS = [
+    (["--målgruppe", "barnefamilier"], BARNEFAMILIER),
+    (["--malgruppe", "Barnefamiliar"], BARNEFAMILIER),
+    (
+        ["--målgruppe", "hyttefolk"],
+        ["bulyst-gje-det-vidare", "innflyttermote-og-kontakt-med-hytteeigarane-i-al", "skjak-79"],
+    ),
+    (
+        ["--målgruppe", "kvinner", "--målgruppe", "entreprenorer"],
+        [
+            "bulyst-gje-det-vidare",
+            "heroyloftet-og-heroy-2020",
+            "okt-tilflytting-til-hadsel",
+            "skjak-79",
+            "stedsutvikling-i-iveland",
+            "tilflyttingsarbeid-i-dyroy",
+            "tilflyttingsarbeid-i-kafjord",
+        ],
+    ),
+    (["--aktivitet", "rekrutteringsbyra"], ["rennebu-3000", "tilflyttingstiltak-i-holtalen"]),
+    (
+        ["--aktivitet", "vertskap", "--fylke", "Sør-Trøndelag"],
+        ["rennebu-3000", "tilflyttingstiltak-i-holtalen"],
+    ),
+    (
+        ["--salgsargument", "tomter"],
+        [
+            "den-levende-bygda-i-vegarshei",
+            "heroyloftet-og-heroy-2020",
+            "stedsutvikling-i-iveland",
+            "tilflyttingsarbeid-i-luroy",
+        ],
+    ),
+    (
+        ["--partner", "husbanken"],
+        [
+            "den-levende-bygda-i-vegarshei",
+            "stedsutvikling-i-iveland",
+            "tilflyttingsprosjektet-i-nordland",
+        ],
+    ),
+    (
+        ["--partner", "Troms fylkeskommune"],
+        [
+            "bedre-rekruttering-til-storfjord",
+            "liv-lavangen-i-vekst",
+            "tilflyttingsarbeid-i-dyroy",
+            "tilflyttingsarbeid-i-kafjord",
+        ],
+    ),
+    (
+        ["--partner", "regionradet", "--fylke", "Nordland"],
+        ["levvesteralen", "tilflyttingsprosjektet-i-nordland"],
+    ),
+    (["--fylke", "Sør-Trøndelag"], SOR_TRONDELAG),
+    (["--fylke", "sor-trondelag"], SOR_TRONDELAG),
+    (
+        ["--fylke", "Trøndelag"],
+        sorted(
+            [
+                *SOR_TRONDELAG,
+                "bli-med-heimatt-til-nordmore",
+                "hoga-heim",
+                "inderoy-2020",
+                "innovasjon-for-vekst-i-leksvik",
+                "tilflyttingstiltak-i-verran",
+            ]
+        ),
+    ),
+    (["--fylke", "Hedmark"], ["tilflyttingsprosjekt-2"]),
+    (
+        ["--fylke", "innlandet"],
+        [
+            "bolyst-i-valdres-den-rode-trad-fra-barn-til-voksen",
+            "skjak-79",
+            "tilflyttingsprosjekt-2",
+            "valhall",
+        ],
+    ),
+    (
+        ["--fylke", "Vestland"],
+        [
+            "bulyst-i-sogndal",
+            "flytt-til-hardanger",
+            "flytt-til-hardanger-attraktive-bukommunar",
+            "omstilling-av-fraflytta-gardsbruk-i-hyllestad",
+        ],
+    ),
+    (["--kommune", "5026"], ["tilflyttingstiltak-i-holtalen"]),
+    (["--kommune", "1644"], ["tilflyttingstiltak-i-holtalen"]),
+    (["--kommune", "Orkland"], ["tilflyttingstiltak-i-orkdal"]),
+    (
+        ["--region", "hardanger"],
+        ["flytt-til-hardanger", "flytt-til-hardanger-attraktive-bukommunar"],
+    ),
+    (["--år", "2000"], ["tilflyttingsarbeid-i-dyroy"]),
+    (["--aar", "2030"], []),
+    (
+        ["--fra", "1995", "--til", "2004"],
+        ["tilflyttingsarbeid-i-dyroy", "tilflyttingstiltak-i-orkdal"],
+    ),
+    (
+        ["--målgruppe", "ungdom", "--år", "2012"],
+        [
+            "inderoy-2020",
+            "liv-lavangen-i-vekst",
+            "tilflyttingsarbeid-i-dyroy",
+            "tilflyttingsprosjektet-i-nordland",
+        ],
+    ),
+    (["--komplett", "--fylke", "Troms"], ["liv-lavangen-i-vekst"]),
+    (["nederland"], ["den-levende-bygda-i-vegarshei", "tilflyttingstiltak-i-holtalen"]),
+    (["holtalen"], ["tilflyttingstiltak-i-holtalen"]),
+    (["HOLTÅLEN", "--fylke", "trøndelag"], ["tilflyttingstiltak-i-holtalen"]),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), FACETS)
+def test_facet_result_sets(catalog: Cli, args: list[str], expected: list[str]) -> None:
+    assert slugs(catalog, *args) == expected
+
+
+def test_open_ended_projects_run_until_today(catalog: Cli) -> None:
+    assert "tilflyttingsarbeid-i-dyroy" in slugs(catalog, "--år", "2025")  # 2007 – til d.d.
+
+
+def test_prefix_and_folding(catalog: Cli) -> None:
+    assert "tilflyttingstiltak-i-holtalen" in slugs(catalog, "vertskap*")
+    assert (
+        slugs(catalog, "leksvik") == slugs(catalog, "Leksvik") == ["innovasjon-for-vekst-i-leksvik"]
+    )
+    assert "tilflyttingsarbeid-i-luroy" in slugs(catalog, "luroy")
+
+
+def test_results_are_ranked_with_score_and_snippet(catalog: Cli) -> None:
+    rows = json.loads(catalog("search", "hardanger", "--format", "json").stdout)
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    assert "Hardanger" in rows[0]["snippet"]
+    hit = json.loads(catalog("search", "--målgruppe", "barnefamilier", "-f", "json").stdout)[0]
+    assert hit["treff"] == ["malgrupper:barnefamilier"] and "kommuner" in hit
+
+
+def test_resolved_facet_is_said_on_stderr(catalog: Cli) -> None:
+    result = catalog("search", "--malgruppe", "tilbakeflyttere", "--format", "json")
+    assert "'tilbakeflyttere' → potensielle-tilbakeflyttere" in result.stderr
+    assert json.loads(result.stdout)  # stdout stays pure JSON
+
+
+def test_unknown_facet_value_lists_the_closest(catalog: Cli) -> None:
+    result = catalog("search", "--målgruppe", "barnfamilje")
+    assert result.exit_code == 1 and "barnefamilier" in result.stderr and result.stdout == ""
+    assert catalog("search", "--fylke", "Atlantis").exit_code == 1
+
+
+def test_no_hit_is_an_empty_result_with_a_hint(catalog: Cli) -> None:
+    result = catalog(
+        "search", "--målgruppe", "hyttefolk", "--fylke", "Nordland", "--format", "json"
+    )
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    table = catalog("search", "--målgruppe", "hyttefolk", "--fylke", "Nordland")
+    assert "--målgruppe: 3" in table.stdout.replace("\n", " ") and "--fylke: " in table.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"sør-trøndelag',
+        "bolyst OR",
+        "AND",
+        "NOT tilflytting",
+        "*",
+        "",
+        "-",
+        "'",
+        '"',
+        "a AND OR b",
+        "NEAR(a b)",
+        "tittel:holtalen",
+        "^holtalen",
+        "((",
+        "sør-trøndelag",
+        "x*y*",
+        "\x00",
+        "🙂",
+    ],
+)
+def test_nasty_input_never_fails(catalog: Cli, text: str) -> None:
+    result = catalog("search", text, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+
+
+def test_nasty_input_results(catalog: Cli) -> None:
+    everything = slugs(catalog)
+    assert len(everything) == len(list(CATALOG.glob("*.yaml")))
+    assert slugs(catalog, "*") == slugs(catalog, "") == everything
+    assert slugs(catalog, "bolyst OR") == slugs(catalog, "bolyst")
+    assert "tilflyttingstiltak-i-holtalen" in slugs(catalog, '"sør-trøndelag')
+    assert slugs(catalog, "holtalen OR orkdal") == sorted(
+        {*slugs(catalog, "holtalen"), *slugs(catalog, "orkdal")}
+    )
+    assert "smakommuneprosjektet" in slugs(catalog, "orkdal")  # its partner Orkdal regionråd
+
+
+def test_raw_mode_passes_fts_syntax_and_fails_cleanly(catalog: Cli) -> None:
+    assert slugs(catalog, "--raw", "tittel:holtalen") == ["tilflyttingstiltak-i-holtalen"]
+    bad = catalog("search", "--raw", '"unbalanced')
+    assert bad.exit_code == 1 and "invalid FTS5 query" in bad.stderr
+    assert "Traceback" not in bad.stderr and "sqlite3" not in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    db = Store.open(tmp_path_factory.mktemp("prop") / "c.db", create=True)
+    import_paths(db, [CATALOG / "tilflyttingstiltak-i-holtalen.yaml"])
+    yield db
+    db.close()
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_builds_a_valid_query(store: Store, text: str) -> None:
+    match, words = build_match(text)
+    try:
+        store.search(match, SearchFilters())
+    except sqlite3.OperationalError as exc:  # pragma: no cover - the failure we look for
+        raise AssertionError(f"{text!r} built {match!r}: {exc}") from exc
+    assert all(word.isascii() for word in words)
+
+
+def test_facet_filters_use_indexes(store: Store) -> None:
+    filters = SearchFilters(terms={"malgrupper": [("barnefamilier", None)]}, counties=["Nordland"])
+    from tilflytting.store import _filter_sql
+
+    clauses, params = _filter_sql(filters)
+    sql = "EXPLAIN QUERY PLAN SELECT e.id FROM entries e WHERE " + " AND ".join(clauses)
+    plan = " ".join(row[3] for row in store.conn.execute(sql, params))
+    assert "SCAN items" not in plan and "SCAN places" not in plan, plan
+
+
+def test_empty_catalog_hint(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "empty.db")
+    assert cli("import", "--strict", str(tmp_path / "missing")).exit_code == 1
+    Store.open(tmp_path / "empty.db", create=True).close()
+    assert "tilflytting import" in cli("search", "x").stdout
