@@ -19,6 +19,7 @@ import typer
 from tilflytting import __version__
 
 if TYPE_CHECKING:
+    from tilflytting.search import SearchRequest
     from tilflytting.store import Store
 
 EXIT_ERROR = 1
@@ -206,55 +207,104 @@ def show_command(
     output.emit(result, fmt.value)
 
 
+# The filters `search` and the reports share: one definition, the same
+# options everywhere.
+Malgruppe = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
+    ),
+]
+Aktivitet = Annotated[
+    list[str] | None, typer.Option("--aktivitet", help="Activity term (repeatable).")
+]
+Salgsargument = Annotated[
+    list[str] | None, typer.Option("--salgsargument", help="Selling point term (repeatable).")
+]
+Partner = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--partner", help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable)."
+    ),
+]
+Fylke = Annotated[
+    list[str] | None, typer.Option("--fylke", help="County, 2012 or 2024 name (repeatable).")
+]
+Kommune = Annotated[
+    list[str] | None,
+    typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
+]
+Region = Annotated[
+    list[str] | None, typer.Option("--region", help="Region, e.g. Hardanger (repeatable).")
+]
+Year = Annotated[
+    int | None,
+    typer.Option("--år", "--aar", help="A project active this year (open-ended ones until today)."),
+]
+SpanFrom = Annotated[
+    int | None, typer.Option("--fra", help="A project active in or after this year.")
+]
+SpanTo = Annotated[
+    int | None, typer.Option("--til", help="A project active in or before this year.")
+]
+Complete = Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")]
+
+
+def _request(
+    malgruppe: list[str] | None,
+    aktivitet: list[str] | None,
+    salgsargument: list[str] | None,
+    partner: list[str] | None,
+    fylke: list[str] | None,
+    kommune: list[str] | None,
+    region: list[str] | None,
+    year: int | None,
+    span_from: int | None,
+    span_to: int | None,
+    complete: bool,
+    text: str = "",
+    raw: bool = False,
+    limit: int | None = None,
+) -> SearchRequest:
+    from tilflytting.search import SearchRequest
+
+    facets = {
+        "malgrupper": malgruppe,
+        "aktiviteter": aktivitet,
+        "salgsargumenter": salgsargument,
+        "samarbeidspartnere": partner,
+    }
+    return SearchRequest(
+        text,
+        raw,
+        {k: v for k, v in facets.items() if v},
+        fylke or [],
+        kommune or [],
+        region or [],
+        year,
+        span_from,
+        span_to,
+        complete,
+        limit,
+    )
+
+
 @app.command("search")
 def search_command(
     query: Annotated[
         str, typer.Argument(help="Words to find (any case, æøå optional; word* for a prefix).")
     ] = "",
-    malgruppe: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
-        ),
-    ] = None,
-    aktivitet: Annotated[
-        list[str] | None, typer.Option("--aktivitet", help="Activity term (repeatable).")
-    ] = None,
-    salgsargument: Annotated[
-        list[str] | None, typer.Option("--salgsargument", help="Selling point term (repeatable).")
-    ] = None,
-    partner: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--partner",
-            help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).",
-        ),
-    ] = None,
-    fylke: Annotated[
-        list[str] | None, typer.Option("--fylke", help="County, 2012 or 2024 name (repeatable).")
-    ] = None,
-    kommune: Annotated[
-        list[str] | None,
-        typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
-    ] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", help="Region, e.g. Hardanger (repeatable).")
-    ] = None,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--år", "--aar", help="A project active this year (open-ended ones until today)."
-        ),
-    ] = None,
-    span_from: Annotated[
-        int | None, typer.Option("--fra", help="A project active in or after this year.")
-    ] = None,
-    span_to: Annotated[
-        int | None, typer.Option("--til", help="A project active in or before this year.")
-    ] = None,
-    complete: Annotated[
-        bool, typer.Option("--komplett", help="Leave out pages that were cut off.")
-    ] = False,
+    malgruppe: Malgruppe = None,
+    aktivitet: Aktivitet = None,
+    salgsargument: Salgsargument = None,
+    partner: Partner = None,
+    fylke: Fylke = None,
+    kommune: Kommune = None,
+    region: Region = None,
+    year: Year = None,
+    span_from: SpanFrom = None,
+    span_to: SpanTo = None,
+    complete: Complete = False,
     raw: Annotated[
         bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
     ] = False,
@@ -268,29 +318,185 @@ def search_command(
 ) -> None:
     """Full-text search with facets; different filters AND, a repeated one ORs."""
     from tilflytting import output
-    from tilflytting.search import SearchRequest, search
+    from tilflytting.search import search
 
-    facets = {
-        "malgrupper": malgruppe,
-        "aktiviteter": aktivitet,
-        "salgsargumenter": salgsargument,
-        "samarbeidspartnere": partner,
-    }
-    request = SearchRequest(
-        query,
-        raw,
-        {k: v for k, v in facets.items() if v},
-        fylke or [],
-        kommune or [],
-        region or [],
+    request = _request(
+        malgruppe,
+        aktivitet,
+        salgsargument,
+        partner,
+        fylke,
+        kommune,
+        region,
         year,
         span_from,
         span_to,
         complete,
+        query,
+        raw,
         limit,
     )
     with opened(db) as store:
         result = output.answer(lambda: search(store, request))
+    output.emit(result, fmt.value)
+
+
+@app.command("compare")
+def compare_command(
+    entries: Annotated[
+        list[str],
+        typer.Argument(help="Two or more entries: slug, title, municipality name or number."),
+    ],
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Entries side by side: places, projects, each list's terms, and how alike they are."""
+    from tilflytting import output, reports
+
+    with opened(db) as store:
+        result = output.answer(lambda: reports.compare(store, entries))
+    output.emit(result, fmt.value)
+
+
+@app.command("summarise")
+def summarise_command(
+    malgruppe: Malgruppe = None,
+    aktivitet: Aktivitet = None,
+    salgsargument: Salgsargument = None,
+    partner: Partner = None,
+    fylke: Fylke = None,
+    kommune: Kommune = None,
+    region: Region = None,
+    year: Year = None,
+    span_from: SpanFrom = None,
+    span_to: SpanTo = None,
+    complete: Complete = False,
+    liste: Annotated[
+        str | None, typer.Option("--list", "--liste", help="Only this list (e.g. malgrupper).")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Cross-table by fylke (2024), fylke2012 or region.")
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, help="Only the N most used terms per list.")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """The catalog (or the entries the filters choose) in numbers."""
+    from tilflytting import output, reports
+    from tilflytting.search import resolve_filters
+
+    request = _request(
+        malgruppe,
+        aktivitet,
+        salgsargument,
+        partner,
+        fylke,
+        kommune,
+        region,
+        year,
+        span_from,
+        span_to,
+        complete,
+    )
+    with opened(db) as store:
+        result = output.answer(
+            lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top)
+        )
+    output.emit(result, fmt.value)
+
+
+app.command("summarize", help="The same as summarise.", hidden=True)(summarise_command)
+
+
+@app.command("similar")
+def similar_command(
+    entry: Annotated[
+        str, typer.Argument(help="The entry to find others like: slug, title, municipality.")
+    ],
+    malgruppe: Malgruppe = None,
+    aktivitet: Aktivitet = None,
+    salgsargument: Salgsargument = None,
+    partner: Partner = None,
+    fylke: Fylke = None,
+    kommune: Kommune = None,
+    region: Region = None,
+    year: Year = None,
+    span_from: SpanFrom = None,
+    span_to: SpanTo = None,
+    complete: Complete = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many to show.")] = 10,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """The entries most like one, by shared terms (rare terms count more)."""
+    from tilflytting import output, reports
+    from tilflytting.search import resolve_filters
+
+    request = _request(
+        malgruppe,
+        aktivitet,
+        salgsargument,
+        partner,
+        fylke,
+        kommune,
+        region,
+        year,
+        span_from,
+        span_to,
+        complete,
+    )
+    with opened(db) as store:
+        result = output.answer(
+            lambda: reports.similar(store, entry, resolve_filters(request)[0], limit)
+        )
+    output.emit(result, fmt.value)
+
+
+@app.command("timeline")
+def timeline_command(
+    malgruppe: Malgruppe = None,
+    aktivitet: Aktivitet = None,
+    salgsargument: Salgsargument = None,
+    partner: Partner = None,
+    fylke: Fylke = None,
+    kommune: Kommune = None,
+    region: Region = None,
+    year: Year = None,
+    span_from: SpanFrom = None,
+    span_to: SpanTo = None,
+    complete: Complete = False,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Project periods as bars over the years, grouped by entry."""
+    from tilflytting import output, reports
+    from tilflytting.search import resolve_filters
+
+    request = _request(
+        malgruppe,
+        aktivitet,
+        salgsargument,
+        partner,
+        fylke,
+        kommune,
+        region,
+        year,
+        span_from,
+        span_to,
+        complete,
+    )
+    with opened(db) as store:
+        result = output.answer(lambda: reports.timeline(store, resolve_filters(request)[0]))
     output.emit(result, fmt.value)
 
 

@@ -17,6 +17,7 @@ from tilflytting.entry_yaml import dump_yaml, entry_to_data
 from tilflytting.fold import strip_controls
 from tilflytting.model import LIST_LABELS, LISTS
 from tilflytting.query import EntryDetail, EntryList, TableResult
+from tilflytting.reports import CompareResult, Report, TimelineResult
 from tilflytting.search import SearchResult
 
 MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "yaml")
@@ -29,10 +30,14 @@ def clean(value: Any) -> str:
     return strip_controls(str(value))[0]
 
 
-Result = EntryList | EntryDetail | TableResult | SearchResult
+Result = (
+    EntryList | EntryDetail | TableResult | SearchResult | Report | CompareResult | TimelineResult
+)
 
 
 def format_result(result: Result, fmt: str) -> str:
+    if isinstance(result, Report | CompareResult | TimelineResult):
+        return _document(result, fmt)
     if isinstance(result, TableResult):
         return _table_result(result, fmt)
     if isinstance(result, SearchResult):
@@ -72,6 +77,73 @@ def _table_result(result: TableResult, fmt: str) -> str:
     if fmt == "markdown":
         return f"## {md(result.title)}\n\n" + _markdown_table(rows)
     raise ValueError(f"format '{fmt}' is not available here")
+
+
+def _document(result: Report | CompareResult | TimelineResult, fmt: str) -> str:
+    """Reports with a JSON document behind them; CSV is one long table."""
+    if fmt == "json":
+        return _json(result.data)
+    if fmt == "jsonl":
+        return json.dumps(result.data, ensure_ascii=False) + "\n"
+    tables = _tables_of(result)
+    if fmt == "csv":
+        rows = [{"tabell": table.title, **row} for table in tables for row in table.rows]
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        return _csv([{c: _cell(row.get(c)) for c in columns} for row in rows])
+    if fmt == "markdown":
+        return "\n".join(
+            f"## {md(table.title)}\n\n"
+            + _markdown_table([{c: _cell(row.get(c)) for c in table.columns} for row in table.rows])
+            for table in tables
+        )
+    raise ValueError(f"format '{fmt}' is not available here")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "x" if value else ""
+    return value
+
+
+def _tables_of(result: Report | CompareResult | TimelineResult) -> list[TableResult]:
+    if isinstance(result, Report):
+        return result.tables
+    if isinstance(result, CompareResult):
+        return compare_tables(result)
+    rows = [
+        {
+            "slug": e["slug"],
+            "prosjekt": p["navn"],
+            "fra": p["fra"],
+            "til": p["til"],
+            "pagaende": p["pagaende"],
+        }
+        for e in result.entries
+        for p in e["prosjekter"]
+    ]
+    return [TableResult("Tidslinje", ["slug", "prosjekt", "fra", "til", "pagaende"], rows)]
+
+
+def compare_tables(result: CompareResult) -> list[TableResult]:
+    """One table per list: a row per term, a column per entry (1, 2, ...)."""
+    numbers = [str(n) for n in range(1, len(result.entries) + 1)]
+    tables = []
+    for liste, rows in result.lists.items():
+        share = result.similarity[liste]
+        caption = f"felles: {share:.0%}" if share is not None else "ingen termer"
+        flat = [
+            {
+                "liste": liste,
+                "term": r["term"],
+                "etikett": r["etikett"],
+                **dict(zip(numbers, r["har"], strict=True)),
+            }
+            for r in rows
+        ]
+        tables.append(TableResult(LIST_LABELS[liste], ["etikett", *numbers], flat, caption))
+    return tables
 
 
 def _search_result(result: SearchResult, fmt: str) -> str:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from tilflytting.formats import clean, format_result
-from tilflytting.query import AmbiguousEntry, EntryDetail, EntryList, QueryError, TableResult
+from tilflytting.formats import Result, clean, format_result
+from tilflytting.query import AmbiguousEntry, QueryError
 from tilflytting.search import SearchResult
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def message(text: str) -> None:
     typer.echo(f"tilflytting: {clean(text)}", err=True)
 
 
-def emit(result: EntryList | EntryDetail | TableResult | SearchResult, fmt: str) -> None:
+def emit(result: Result, fmt: str) -> None:
     if isinstance(result, SearchResult):
         for note in result.notes:
             message(note)

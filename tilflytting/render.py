@@ -8,6 +8,7 @@ bidi characters removed.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -23,9 +24,10 @@ from rich.table import Table
 from rich.text import Text
 
 from tilflytting.fold import fold
-from tilflytting.formats import clean, period
+from tilflytting.formats import Result, clean, compare_tables, period
 from tilflytting.model import LIST_LABELS, LISTS
 from tilflytting.query import EntryDetail, EntryList, TableResult
+from tilflytting.reports import CompareResult, Report, TimelineResult
 from tilflytting.search import SearchResult
 
 
@@ -38,9 +40,17 @@ def stdout() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_result(result: EntryList | EntryDetail | TableResult | SearchResult) -> None:
+def print_result(result: Result) -> None:
     console = stdout()
-    if isinstance(result, SearchResult):
+    if isinstance(result, Report):
+        for table in result.tables:
+            console.print(plain_table(table))
+    elif isinstance(result, CompareResult):
+        for part in compare_view(result):
+            console.print(part)
+    elif isinstance(result, TimelineResult):
+        console.print(timeline_view(result, console.width))
+    elif isinstance(result, SearchResult):
         for part in search_view(result):
             console.print(part)
     elif isinstance(result, TableResult):
@@ -168,6 +178,103 @@ def _marked(text: str, words: list[str]) -> Text:
     return shown
 
 
+# -- compare ---------------------------------------------------------------------------
+def compare_view(result: CompareResult) -> Iterator[Table | Text]:
+    """A legend numbering the entries, their facts, then a table per list with a
+    narrow column per entry, so that several entries fit 80 columns."""
+    facts = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Oppføringer", title_justify="left")
+    for column in ("", "Oppføring", "Kommune / fylke", "Prosjekter"):
+        facts.add_column(column, overflow="fold")
+    for number, entry in enumerate(result.entries, start=1):
+        projects = "\n".join(f"{p['navn']} {period(p)}" for p in entry["prosjekter"]) or "–"
+        facts.add_row(
+            str(number),
+            Text.assemble(t(entry["slug"], "cyan"), "\n", t(entry["tittel"], "dim")),
+            Text.assemble(_place(entry), "\n", t(", ".join(entry["fylker"]), "dim")),
+            t(projects),
+        )
+    yield facts
+    for table in compare_tables(result):
+        yield _marks_table(table)
+    overall = result.similarity["samlet"]
+    if overall is not None:
+        yield Text(f"Felles termer samlet: {overall:.0%} (termer alle har / termer minst én har)")
+
+
+def _marks_table(table: TableResult) -> Table:
+    view = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title=table.title,
+        title_justify="left",
+        caption=table.caption,
+        caption_justify="left",
+    )
+    view.add_column("Term", overflow="fold")
+    numbers = table.columns[1:]
+    for number in numbers:
+        view.add_column(number, justify="center", no_wrap=True)
+    for row in table.rows:
+        label = t(row["etikett"], "" if row["term"] else "italic dim")
+        view.add_row(label, *(Text("✓", "green") if row[n] else Text("·", "dim") for n in numbers))
+    return view
+
+
+# -- timeline -----------------------------------------------------------------------------
+def timeline_view(result: TimelineResult, width: int) -> Table | Text:
+    if not result.entries:
+        return Text("Ingen prosjekter med årstall.", style="yellow")
+    years = result.last - result.first + 1
+    label_width = min(40, max(24, width // 3))
+    scale = max(1, math.ceil(years / max(10, width - label_width - 16)))
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_header=True,
+        title=f"Prosjekter {result.first}–{result.last}",
+        title_justify="left",
+        caption=f"█ = prosjektet pågår ({scale} år per tegn); ▶ = uten slutt",
+        caption_justify="left",
+    )
+    table.add_column("Oppføring / prosjekt", overflow="fold", max_width=label_width)
+    table.add_column("Periode", no_wrap=True)
+    table.add_column(_axis(result.first, result.last, scale), no_wrap=True)
+    for entry in result.entries:
+        table.add_row(t(entry["slug"], "cyan bold"), Text(""), Text(""))
+        for project in entry["prosjekter"]:
+            table.add_row(
+                t("  " + project["navn"]),
+                t(period(project)),
+                _bar(project, result.first, result.last, scale),
+            )
+    return table
+
+
+def _axis(first: int, last: int, scale: int) -> str:
+    """Year labels over the bars, one every ten years."""
+    cells = [" "] * ((last - first) // scale + 1)
+    for year in range(first, last + 1):
+        if year % 10 == 0 or year == first:
+            at = (year - first) // scale
+            label = str(year)
+            if at + len(label) <= len(cells) and all(c == " " for c in cells[at : at + len(label)]):
+                cells[at : at + len(label)] = list(label)
+    return "".join(cells)
+
+
+def _bar(project: dict[str, Any], first: int, last: int, scale: int) -> Text:
+    cells = (last - first) // scale + 1
+    if project["fra"] is None:
+        return Text("?" + " " * (cells - 1), "dim")
+    start = (project["fra"] - first) // scale
+    end = (min(project["vist_til"], last) - first) // scale
+    bar = Text("·" * start, "dim")
+    bar.append("█" * max(1, end - start + 1), "green")
+    if project["pagaende"] and project["til"] is None:
+        bar.append("▶", "green bold")
+    return bar
+
+
 # -- reports --------------------------------------------------------------------
 def plain_table(result: TableResult) -> Table | Text:
     """Any report as a table; shares (0–1) shown as percentages with a bar."""
@@ -191,7 +298,13 @@ def plain_table(result: TableResult) -> Table | Text:
     return table
 
 
+SHOWN_IN_CELL = 4  # list values: this many, then "+N"
+
+
 def _cell(column: str, value: Any) -> Text:
+    if isinstance(value, list):
+        more = f" (+{len(value) - SHOWN_IN_CELL})" if len(value) > SHOWN_IN_CELL else ""
+        return t("; ".join(str(v) for v in value[:SHOWN_IN_CELL]) + more)
     if column.startswith("andel") and isinstance(value, float):
         bar = "█" * round(value * 10)
         return Text.assemble((f"{value:6.1%} ", ""), (f"{bar:<10}", "green"))

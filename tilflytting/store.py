@@ -398,6 +398,89 @@ class Store:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    # -- aggregates over a filtered set of entries ---------------------------
+    def _subset(self, filters: SearchFilters) -> tuple[str, list[Any]]:
+        """`SELECT e.id ...` for the entries `filters` allows, as a subquery."""
+        clauses, params = _filter_sql(filters)
+        where = "".join(f" AND {c}" for c in clauses)
+        return f"SELECT e.id FROM entries e WHERE 1 = 1{where}", params
+
+    def count_entries(self, filters: SearchFilters) -> int:
+        subset, params = self._subset(filters)
+        return int(self.conn.execute(f"SELECT count(*) FROM ({subset})", params).fetchone()[0])
+
+    def subset_term_counts(self, filters: SearchFilters) -> list[tuple[str, str | None, int, int]]:
+        """(list, term, entries, items) within the subset; term None: free answers."""
+        subset, params = self._subset(filters)
+        rows = self.conn.execute(
+            "SELECT liste, term, count(DISTINCT entry_id), count(*) FROM items "
+            f"WHERE liste != 'hovedmal' AND entry_id IN ({subset}) GROUP BY liste, term",
+            params,
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def place_counts(self, filters: SearchFilters) -> dict[str, int]:
+        """Distinct municipalities (2012 numbers, else 2024) and counties of each era."""
+        subset, params = self._subset(filters)
+        row = self.conn.execute(
+            "SELECT count(DISTINCT coalesce(nummer_2012, nummer_2024)), "
+            "count(DISTINCT fylke_2012), count(DISTINCT fylke_2024) FROM places "
+            f"WHERE entry_id IN ({subset})",
+            params,
+        ).fetchone()
+        return {"kommuner": row[0], "fylker_2012": row[1], "fylker_2024": row[2]}
+
+    def cross_counts(self, filters: SearchFilters, by: str) -> list[tuple[str, str, str, int]]:
+        """(list, term, group, entries): terms by county of an era or by region."""
+        group = {"fylke_2012": "p.fylke_2012", "fylke_2024": "p.fylke_2024", "region": "e.region"}[
+            by
+        ]
+        subset, params = self._subset(filters)
+        rows = self.conn.execute(
+            f"SELECT i.liste, i.term, {group}, count(DISTINCT i.entry_id) FROM items i "
+            "JOIN entries e ON e.id = i.entry_id LEFT JOIN places p ON p.entry_id = i.entry_id "
+            f"WHERE i.term IS NOT NULL AND i.liste != 'hovedmal' AND i.entry_id IN ({subset}) "
+            f"AND {group} IS NOT NULL GROUP BY i.liste, i.term, {group}",
+            params,
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def group_sizes(self, filters: SearchFilters, by: str) -> dict[str, int]:
+        """How many entries of the subset each county or region has."""
+        group = {"fylke_2012": "p.fylke_2012", "fylke_2024": "p.fylke_2024", "region": "e.region"}[
+            by
+        ]
+        subset, params = self._subset(filters)
+        rows = self.conn.execute(
+            f"SELECT {group}, count(DISTINCT e.id) FROM entries e LEFT JOIN places p "
+            f"ON p.entry_id = e.id WHERE e.id IN ({subset}) AND {group} IS NOT NULL "
+            f"GROUP BY {group}",
+            params,
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def project_rows(self, filters: SearchFilters) -> list[tuple[int, str, str, Any, Any, int]]:
+        """(entry id, slug, project, start, end, ongoing) in the subset, by slug."""
+        subset, params = self._subset(filters)
+        rows = self.conn.execute(
+            "SELECT e.id, e.slug, p.navn, p.fra, p.til, p.pagaende FROM projects p "
+            f"JOIN entries e ON e.id = p.entry_id WHERE e.id IN ({subset}) ORDER BY e.slug, p.pos",
+            params,
+        )
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def entry_terms(self, filters: SearchFilters) -> dict[int, set[tuple[str, str]]]:
+        """Each entry's (list, term) pairs, for comparing entries."""
+        subset, params = self._subset(filters)
+        found: dict[int, set[tuple[str, str]]] = {}
+        for entry_id, liste, term in self.conn.execute(
+            "SELECT entry_id, liste, term FROM items WHERE term IS NOT NULL "
+            f"AND liste != 'hovedmal' AND entry_id IN ({subset})",
+            params,
+        ):
+            found.setdefault(entry_id, set()).add((liste, term))
+        return found
+
     def free_answers(self) -> list[tuple[str, str, int]]:
         """(list, text, entry id) of every item no term covers."""
         rows = self.conn.execute(

@@ -1,0 +1,181 @@
+"""compare, summarise, similar and timeline on the bundled catalog."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import CATALOG, Cli
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = Cli(tmp_path_factory.mktemp("reports") / "catalog.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    yield cli
+
+
+def as_json(cli: Cli, *args: str) -> Any:
+    result = cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_summarise_counts_and_shares(catalog: Cli) -> None:
+    data = as_json(catalog, "summarise")
+    assert (data["oppforinger"], data["kommuner"], data["fylker_2012"], data["fylker_2024"]) == (
+        43,
+        45,
+        13,
+        10,
+    )
+    top = {
+        name: [(r["term"], r["oppforinger"], r["andel"]) for r in rows[:2]]
+        for name, rows in data["lister"].items()
+    }
+    assert top == {
+        "aktiviteter": [("eget-nettsted", 22, 0.512), ("arrangement-utenfor-kommunen", 21, 0.488)],
+        "salgsargumenter": [("godt-oppvekstmiljo", 21, 0.488), ("livskvalitet", 18, 0.419)],
+        "samarbeidspartnere": [("naeringslivet", 26, 0.605), ("fylkeskommunen", 25, 0.581)],
+        "malgrupper": [
+            ("potensielle-tilbakeflyttere", 21, 0.488),
+            ("alle-typer-innflyttere", 16, 0.372),
+        ],
+    }
+    assert data["fritekst"]["malgrupper"] == {"oppforinger": 4, "svar": 7}
+    barnefamilier = next(r for r in data["lister"]["malgrupper"] if r["term"] == "barnefamilier")
+    assert (barnefamilier["oppforinger"], barnefamilier["andel"]) == (14, 0.326)
+
+
+def test_summarise_projects_per_year(catalog: Cli) -> None:
+    years = as_json(catalog, "summarise")["prosjekter"]
+    assert years["startet"]["2005"] == 5 and years["startet"]["1998"] == 1
+    assert years["aktive"]["2010"] == 15
+    assert years["aktive"][str(date.today().year)] == 3  # the open-ended ones
+
+
+def test_summarise_subset_and_top(catalog: Cli) -> None:
+    data = as_json(catalog, "summarise", "--fylke", "Troms", "--list", "malgrupper", "--top", "2")
+    assert data["oppforinger"] == 4 and list(data["lister"]) == ["malgrupper"]
+    # Storfjord, Lavangen, Dyrøy and Kåfjord: three each name these two.
+    assert [(r["term"], r["oppforinger"]) for r in data["lister"]["malgrupper"]] == [
+        ("alle-typer-innflyttere", 3),
+        ("ungdom", 3),
+    ]
+
+
+def test_summarise_cross_table_by_county_of_2012(catalog: Cli) -> None:
+    data = as_json(catalog, "summarise", "--by", "fylke2012", "--list", "malgrupper")
+    row = next(r for r in data["kryss"]["malgrupper"] if r["term"] == "barnefamilier")
+    groups = {g: (v["antall"], v["andel"]) for g, v in row["grupper"].items() if v["antall"]}
+    assert groups == {
+        "Aust-Agder": (3, 1.0),
+        "Hordaland": (2, 1.0),
+        "Møre og Romsdal": (1, 0.2),
+        "Nord-Trøndelag": (1, 0.25),
+        "Nordland": (1, 0.167),
+        "Rogaland": (1, 1.0),
+        "Sør-Trøndelag": (2, 0.4),
+        "Telemark": (1, 0.25),
+        "Troms": (2, 0.5),
+    }
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                catalog("summarise", "--by", "fylke", "--list", "malgrupper", "-f", "csv").stdout
+            )
+        )
+    )
+    crossed = next(
+        r for r in rows if r["tabell"].endswith("etter fylke") and r["term"] == "barnefamilier"
+    )
+    assert crossed["Trøndelag"] == "3" and crossed["Agder"] == "3"
+
+
+def test_summarize_is_an_alias(catalog: Cli) -> None:
+    assert as_json(catalog, "summarize")["oppforinger"] == 43
+
+
+def test_similar_to_holtalen(catalog: Cli) -> None:
+    rows = as_json(catalog, "similar", "holtalen", "--limit", "4")
+    assert [(r["slug"], r["likhet"]) for r in rows] == [
+        ("auka-busetjing-i-norddal", 0.428),
+        ("bulyst-gje-det-vidare", 0.405),
+        ("tilflyttingsarbeid-i-kafjord", 0.401),
+        ("rennebu-3000", 0.375),
+    ]
+    assert "tilflyttingstiltak-i-holtalen" not in [
+        r["slug"] for r in as_json(catalog, "similar", "holtalen")
+    ]
+    assert rows[0]["antall_felles"] == len(rows[0]["felles"]) == 17
+    nearby = as_json(catalog, "similar", "holtalen", "--fylke", "Sør-Trøndelag")
+    assert nearby[0]["slug"] == "rennebu-3000"
+
+
+def test_compare_marks_shared_terms_first(catalog: Cli) -> None:
+    data = as_json(catalog, "compare", "holtalen", "rennebu-3000")
+    assert [e["slug"] for e in data["oppforinger"]] == [
+        "tilflyttingstiltak-i-holtalen",
+        "rennebu-3000",
+    ]
+    assert data["likhet"] == {
+        "aktiviteter": 0.643,
+        "salgsargumenter": 0.0,
+        "samarbeidspartnere": 0.444,
+        "malgrupper": 0.571,
+        "samlet": 0.472,
+    }
+    rows = data["lister"]["aktiviteter"]
+    flags = [tuple(r["har"]) for r in rows if r["term"]]
+    assert flags == sorted(flags, key=lambda f: -sum(f))  # shared first
+    assert rows[0]["har"] == [True, True]
+
+
+def test_compare_table_fits_80_columns(catalog: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = catalog("compare", "holtalen", "tilflyttingsprosjektet-i-nordland", "rennebu-3000")
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "Felles termer samlet" in result.stdout and "Vertskapsordning" in result.stdout
+
+
+def test_compare_needs_two_known_entries(catalog: Cli) -> None:
+    assert catalog("compare", "holtalen").exit_code == 1
+    missing = catalog("compare", "holtalen", "finnes-ikke")
+    assert missing.exit_code == 1 and "no entry matches 'finnes-ikke'" in missing.stderr
+
+
+def test_timeline_spans(catalog: Cli) -> None:
+    data = as_json(catalog, "timeline", "--kommune", "Holtålen")
+    assert (data["fra"], data["til"]) == (2005, date.today().year)
+    (entry,) = data["oppforinger"]
+    assert [(p["navn"], p["fra"], p["vist_til"]) for p in entry["prosjekter"]] == [
+        ("Prosjekt Nederland", 2005, 2009),
+        ("Flytt hit på første klasse", 2005, 2006),
+        ("Lys i alle grender", 2008, 2012),
+    ]
+    dyroy = as_json(catalog, "timeline", "--kommune", "Dyrøy")["oppforinger"][0]["prosjekter"]
+    team = next(p for p in dyroy if p["navn"] == "Rekrutteringsteam")
+    assert team["pagaende"] and team["vist_til"] == date.today().year
+
+
+def test_timeline_draws_bars(catalog: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    out = catalog("timeline", "--fylke", "Troms").stdout
+    assert "Rekrutteringsteam" in out and "█" in out and "▶" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["summarise"], ["similar", "holtalen"], ["timeline"], ["compare", "holtalen", "osen"]],
+)
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "jsonl"])
+def test_every_report_prints_every_format(catalog: Cli, command: list[str], fmt: str) -> None:
+    result = catalog(*command, "--format", fmt)
+    assert result.exit_code == 0 and result.stdout.strip()

@@ -1,0 +1,384 @@
+"""The answers researchers and planners come for: `compare`, `summarise`,
+`similar` and `timeline`, each over the whole catalog or a filtered subset.
+
+Each returns a result object; the render layer draws it, and its `data` is
+the documented JSON (docs/json.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tilflytting.model import LIST_LABELS, LISTS, Entry, SearchFilters
+from tilflytting.query import QueryError, TableResult, show_entry
+from tilflytting.store import Store
+from tilflytting.vocabulary import vocabulary
+
+GROUPINGS = {
+    "fylke": "fylke_2024",
+    "fylke2024": "fylke_2024",
+    "fylke2012": "fylke_2012",
+    "region": "region",
+}
+
+
+@dataclass
+class Report:
+    """Several tables with one JSON document behind them."""
+
+    title: str
+    data: dict[str, Any]
+    tables: list[TableResult] = field(default_factory=list)
+
+
+@dataclass
+class CompareResult:
+    entries: list[dict[str, Any]]  # entry JSON, in the order asked
+    lists: dict[str, list[dict[str, Any]]]  # list -> rows {term, etikett, har: [bool]}
+    similarity: dict[str, float | None]  # list (and "samlet") -> share of terms in common
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {
+            "oppforinger": [
+                {
+                    k: e[k]
+                    for k in (
+                        "slug",
+                        "tittel",
+                        "kommuner",
+                        "fylker",
+                        "fylker_2012",
+                        "region",
+                        "prosjekter",
+                    )
+                }
+                for e in self.entries
+            ],
+            "lister": self.lists,
+            "likhet": self.similarity,
+        }
+
+
+@dataclass
+class TimelineResult:
+    entries: list[dict[str, Any]]  # {slug, tittel, prosjekter: [{navn, fra, til, pagaende}]}
+    first: int
+    last: int  # this year: open-ended projects run to here
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {"fra": self.first, "til": self.last, "oppforinger": self.entries}
+
+
+# -- compare ------------------------------------------------------------------------
+def compare(store: Store, names: list[str]) -> CompareResult:
+    if len(names) < 2:
+        raise QueryError("compare needs at least two entries")
+    details = [show_entry(store, name) for name in names]
+    slugs = [d.entry.slug for d in details]
+    if len(set(slugs)) < len(slugs):
+        raise QueryError(f"the same entry was named twice: {', '.join(names)}")
+    lists = {liste: _compare_rows(liste, [d.entry for d in details]) for liste in LISTS}
+    similarity: dict[str, float | None] = {
+        liste: _shared_share([_terms(d.entry, liste) for d in details]) for liste in LISTS
+    }
+    similarity["samlet"] = _shared_share(
+        [{(liste, t) for liste in LISTS for t in _terms(d.entry, liste)} for d in details]
+    )
+    return CompareResult([d.data for d in details], lists, similarity)
+
+
+def _terms(entry: Entry, liste: str) -> set[str]:
+    return {i.term for i in entry.lists[liste] if i.term}
+
+
+def _compare_rows(liste: str, entries: list[Entry]) -> list[dict[str, Any]]:
+    """Shared terms first, then the others by how many have them, free answers last."""
+    vocab = vocabulary()
+    sets = [_terms(e, liste) for e in entries]
+    counts = Counter(t for s in sets for t in s)
+    terms = sorted(counts, key=lambda t: (-counts[t], vocab.label(liste, t)))
+    rows: list[dict[str, Any]] = [
+        {"term": t, "etikett": vocab.label(liste, t), "har": [t in s for s in sets]} for t in terms
+    ]
+    free = [[i.text for i in e.lists[liste] if not i.term] for e in entries]
+    for text in dict.fromkeys(x for texts in free for x in texts):
+        rows.append({"term": None, "etikett": text, "har": [text in texts for texts in free]})
+    return rows
+
+
+def _shared_share(sets: list[set[Any]]) -> float | None:
+    """Terms all have, as a share of the terms any has (None if none has any)."""
+    union = set().union(*sets)
+    if not union:
+        return None
+    return round(len(set.intersection(*sets)) / len(union), 3)
+
+
+# -- similar ------------------------------------------------------------------------
+def similar(store: Store, name: str, filters: SearchFilters, limit: int = 10) -> TableResult:
+    """Entries most like one, by shared terms weighted so that rare terms count
+    more (inverse document frequency): sum of shared weights / sum of all."""
+    target = show_entry(store, name).entry
+    everyone = store.entry_terms(SearchFilters())
+    total = max(len(everyone), 1)
+    frequency = Counter(pair for pairs in everyone.values() for pair in pairs)
+    mine = {(liste, t) for liste in LISTS for t in _terms(target, liste)}
+    target_id = next(i for i, slug, _ in store.sources() if slug == target.slug)
+    rows = []
+    for entry_id, theirs in store.entry_terms(filters).items():
+        if entry_id == target_id:
+            continue
+        shared, union = mine & theirs, mine | theirs
+        weight = sum(_weight(frequency[p], total) for p in union)
+        score = sum(_weight(frequency[p], total) for p in shared) / weight if weight else 0.0
+        if shared:
+            # The rarest shared terms first: they say most about the likeness.
+            ordered = sorted(shared, key=lambda p: (frequency[p], p))
+            rows.append((round(score, 3), entry_id, ordered))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    return _similar_table(store, target, rows[:limit])
+
+
+def _weight(frequency: int, total: int) -> float:
+    return math.log(1 + total / max(frequency, 1))
+
+
+def _similar_table(store: Store, target: Entry, rows: list[tuple[float, int, Any]]) -> TableResult:
+    vocab = vocabulary()
+    entries = store.load_entries([entry_id for _, entry_id, _ in rows])
+    out: list[dict[str, Any]] = []
+    for (score, _, shared), entry in zip(rows, entries, strict=True):
+        labels = [f"{vocab.label(liste, t)}" for liste, t in shared]
+        out.append(
+            {
+                "slug": entry.slug,
+                "tittel": entry.title,
+                "likhet": score,
+                "felles": labels,
+                "antall_felles": len(shared),
+            }
+        )
+    return TableResult(
+        f"Mest lik {target.slug}",
+        ["slug", "likhet", "antall_felles", "felles"],
+        out,
+        "likhet: shared terms' weight / all terms' weight; rare terms weigh more",
+    )
+
+
+# -- summarise ------------------------------------------------------------------------
+def summarise(
+    store: Store,
+    filters: SearchFilters,
+    liste: str | None = None,
+    by: str | None = None,
+    top: int | None = None,
+) -> Report:
+    lists = _pick_lists(liste)
+    total = store.count_entries(filters)
+    places = store.place_counts(filters)
+    data: dict[str, Any] = {"oppforinger": total, **places, "lister": {}, "fritekst": {}}
+    counts = store.subset_term_counts(filters)
+    tables = [_overview(data)]
+    for name in lists:
+        rows, free = _term_rows(name, counts, total, top)
+        data["lister"][name], data["fritekst"][name] = rows, free
+        tables.append(_term_table(name, rows, free, total))
+    if by is not None:
+        data["kryss"] = _cross(store, filters, lists, by, top)
+        tables += [_cross_table(name, by, data["kryss"][name]) for name in lists]
+    data["prosjekter"] = _project_years(store, filters)
+    tables.append(_years_table(data["prosjekter"]))
+    return Report(f"Katalogen i tall: {total} oppføringer", data, tables)
+
+
+def _pick_lists(liste: str | None) -> tuple[str, ...]:
+    if liste is None:
+        return LISTS
+    from tilflytting.fold import key
+
+    for name in LISTS:
+        if key(liste) in (name, key(LIST_LABELS[name])):
+            return (name,)
+    raise QueryError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+
+
+def _share(count: int, total: int) -> float:
+    return round(count / total, 3) if total else 0.0
+
+
+def _term_rows(
+    liste: str, counts: list[tuple[str, str | None, int, int]], total: int, top: int | None
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    vocab = vocabulary()
+    used = {term: n for name, term, n, _ in counts if name == liste and term}
+    rows: list[dict[str, Any]] = [
+        {
+            "term": t.slug,
+            "etikett": t.label,
+            "oppforinger": used.get(t.slug, 0),
+            "andel": _share(used.get(t.slug, 0), total),
+        }
+        for t in vocab.terms[liste].values()
+    ]
+    rows.sort(key=lambda r: (-r["oppforinger"], r["etikett"]))
+    free = next(
+        ((n, items) for name, term, n, items in counts if name == liste and not term), (0, 0)
+    )
+    return rows[:top] if top else rows, {"oppforinger": free[0], "svar": free[1]}
+
+
+def _cross(
+    store: Store, filters: SearchFilters, lists: tuple[str, ...], by: str, top: int | None
+) -> dict[str, list[dict[str, Any]]]:
+    column = GROUPINGS.get(by.replace("_", "").replace("-", ""))
+    if column is None:
+        raise QueryError(f"--by takes {', '.join(GROUPINGS)}, not '{by}'")
+    sizes = store.group_sizes(filters, column)
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for liste, term, group, n in store.cross_counts(filters, column):
+        found.setdefault((liste, term), {})[group] = n
+    vocab = vocabulary()
+    result: dict[str, list[dict[str, Any]]] = {}
+    for liste in lists:
+        rows = [
+            {
+                "term": term,
+                "etikett": vocab.label(liste, term),
+                "grupper": {
+                    group: {
+                        "antall": groups.get(group, 0),
+                        "andel": _share(groups.get(group, 0), size),
+                    }
+                    for group, size in sorted(sizes.items())
+                },
+            }
+            for (name, term), groups in found.items()
+            if name == liste
+        ]
+        rows.sort(key=_cross_total)
+        result[liste] = rows[:top] if top else rows
+    return result
+
+
+def _cross_total(row: dict[str, Any]) -> int:
+    groups: dict[str, dict[str, int]] = row["grupper"]
+    return -sum(g["antall"] for g in groups.values())
+
+
+def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, int]]:
+    """Projects started each year, and projects running each year."""
+    this_year = date.today().year
+    started: Counter[int] = Counter()
+    running: Counter[int] = Counter()
+    for _, _, _, start, end, ongoing in store.project_rows(filters):
+        if start is None:
+            continue
+        started[start] += 1
+        last = this_year if ongoing and end is None else (end or start)
+        running.update(range(start, min(last, this_year) + 1))
+    years = sorted(set(started) | set(running))
+    return {
+        "startet": {str(y): started[y] for y in years},
+        "aktive": {str(y): running[y] for y in years},
+    }
+
+
+# -- the tables behind a summary ---------------------------------------------------
+def _overview(data: dict[str, Any]) -> TableResult:
+    rows = [
+        {"mål": "oppføringer", "antall": data["oppforinger"]},
+        {"mål": "kommuner", "antall": data["kommuner"]},
+        {"mål": "fylker (2012)", "antall": data["fylker_2012"]},
+        {"mål": "fylker (2024)", "antall": data["fylker_2024"]},
+    ]
+    return TableResult("Katalogen", ["mål", "antall"], rows)
+
+
+def _term_table(
+    liste: str, rows: list[dict[str, Any]], free: dict[str, int], total: int
+) -> TableResult:
+    shown = [{"liste": liste, **row} for row in rows]
+    shown.append(
+        {
+            "liste": liste,
+            "term": None,
+            "etikett": "(fritekst)",
+            "oppforinger": free["oppforinger"],
+            "andel": _share(free["oppforinger"], total),
+        }
+    )
+    return TableResult(
+        f"{LIST_LABELS[liste]} ({total} oppføringer)",
+        ["term", "etikett", "oppforinger", "andel"],
+        shown,
+        f"(fritekst): entries with free answers ({free['svar']} answers)",
+    )
+
+
+def _cross_table(liste: str, by: str, rows: list[dict[str, Any]]) -> TableResult:
+    """Shown as one wrapping `fordeling` column (a grid of 15 counties does not
+    fit a terminal); the rows keep every group's count for CSV."""
+    flat = []
+    for row in rows:
+        groups: dict[str, dict[str, Any]] = row["grupper"]
+        used = sorted((g for g in groups.items() if g[1]["antall"]), key=lambda g: -g[1]["andel"])
+        spread = " · ".join(f"{g} {v['antall']} ({v['andel']:.0%})" for g, v in used)
+        counts = {g: v["antall"] for g, v in groups.items()}
+        flat.append(
+            {
+                "liste": liste,
+                "term": row["term"],
+                "etikett": row["etikett"],
+                "fordeling": spread,
+                **counts,
+            }
+        )
+    return TableResult(
+        f"{LIST_LABELS[liste]} etter {by}",
+        ["etikett", "fordeling"],
+        flat,
+        "entries with the term in each group (share of the group's entries)",
+    )
+
+
+def _years_table(years: dict[str, dict[str, int]]) -> TableResult:
+    rows = [
+        {"år": int(y), "startet": years["startet"][y], "aktive": years["aktive"][y]}
+        for y in years["startet"]
+    ]
+    return TableResult(
+        "Prosjekter per år",
+        ["år", "startet", "aktive"],
+        rows,
+        "startet: projects starting that year; aktive: projects running",
+    )
+
+
+# -- timeline ------------------------------------------------------------------------
+def timeline(store: Store, filters: SearchFilters) -> TimelineResult:
+    this_year = date.today().year
+    entries: dict[int, dict[str, Any]] = {}
+    for entry_id, slug, name, start, end, ongoing in store.project_rows(filters):
+        row = entries.setdefault(entry_id, {"slug": slug, "prosjekter": []})
+        row["prosjekter"].append(
+            {
+                "navn": name,
+                "fra": start,
+                "til": end,
+                "pagaende": bool(ongoing),
+                "vist_til": this_year if ongoing and end is None else (end or start),
+            }
+        )
+    titles = {e.slug: e.title for e in store.load_entries(list(entries))}
+    for row in entries.values():
+        row["tittel"] = titles[row["slug"]]
+    starts = [p["fra"] for r in entries.values() for p in r["prosjekter"] if p["fra"]]
+    first = min(starts) if starts else this_year
+    return TimelineResult(sorted(entries.values(), key=lambda r: r["slug"]), first, this_year)
