@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck pytest install dev data docs clean
+.PHONY: demo test install dev data fuzz clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: dev
 data: dev
 	@test -d $(SHARED)/corpus || { echo "no $(SHARED)/corpus here: the bundled catalog stays as it is"; exit 0; }
 	$(BIN)/python scripts/make_catalog.py $(SHARED)/corpus data/catalog
+
+# A long run of the property tests (about 20,000 examples each).
+fuzz: dev
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_parse_properties.py \
+		tests/test_search.py -k "fuzz or any_text or generated or mutated or random"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 import partly done (some files failed).
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,6 +98,10 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
         fail(str(exc))
     try:
         yield store
+    except sqlite3.DatabaseError as exc:
+        # Read-only file, full disk, lock held too long: one line, no traceback;
+        # the transaction was rolled back, so nothing is half-written.
+        fail(f"database error on {path}: {exc}")
     finally:
         store.close()
 

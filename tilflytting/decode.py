@@ -36,6 +36,8 @@ def decode(data: bytes) -> Decoded:
         except UnicodeDecodeError as exc:
             raise DecodeError(f"not valid UTF-16 at byte {exc.start}") from exc
     if b"\x00" in data:
+        if _looks_like_utf16(data):
+            raise DecodeError("UTF-16 without a byte-order mark; save the file as UTF-8")
         raise DecodeError("binary data (NUL bytes), not a text file")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
@@ -51,6 +53,13 @@ def decode(data: bytes) -> Decoded:
             ) from exc
     # Without 0x80-0x9F bytes Latin-1 and Windows-1252 read the same.
     return Decoded(data.decode("latin-1"), "latin-1")
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text of Latin letters in UTF-16 has a NUL in every other byte."""
+    sample = data[:2000]
+    odd, even = sample[1::2], sample[0::2]
+    return len(sample) >= 8 and (odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even))
 
 
 def _utf8(data: bytes, label: str) -> str:

@@ -247,9 +247,12 @@ def entry_to_data(entry: Entry, with_text: bool = True) -> dict[str, Any]:
         data["region"] = entry.region
     if entry.projects:
         data["prosjekter"] = [_project_data(p) for p in entry.projects]
+    # The lists as written: terms come from the vocabulary when the file is
+    # imported, so an export follows later vocabulary changes.
+    lists = entry.raw_lists or entry.lists
     for name in LISTS:
-        if entry.lists[name]:
-            data[name] = [_item_data(item) for item in entry.lists[name]]
+        if lists.get(name):
+            data[name] = [_item_data(item) for item in lists[name]]
     if with_text and entry.main_goal:
         data["hovedmal"] = [item.text for item in entry.main_goal]
     data["komplett"] = entry.complete
@@ -259,10 +262,16 @@ def entry_to_data(entry: Entry, with_text: bool = True) -> dict[str, Any]:
 
 
 def _item_data(item: Item) -> str | dict[str, Any]:
-    """An item as plain text, or a mapping when it carries more than its text."""
+    """An item as plain text, or a mapping when it carries more than its text
+    (a term a maintainer stated, or a cut-off mark)."""
+    if not item.truncated and item.term is None:
+        return item.text
+    data: dict[str, Any] = {"tekst": item.text}
+    if item.term is not None:
+        data["term"] = item.term
     if item.truncated:
-        return {"tekst": item.text, "avkortet": True}
-    return item.text
+        data["avkortet"] = True
+    return data
 
 
 def _place_name(name: str, county: str | None) -> str:

@@ -68,14 +68,14 @@ def find_files(paths: list[Path], report: ImportReport) -> list[Path]:
         if path.is_dir():
             before = len(found)
             for file in _walk(path, report):
-                found.setdefault(str(file.resolve()), file)
+                found.setdefault(os.path.realpath(file), file)
             if len(found) == before:
                 report.problems.append(
                     _path_problem(path, "no entry files (.txt, .yaml) in folder")
                 )
         elif path.is_file():
             if path.suffix.lower() in SUFFIXES:
-                found.setdefault(str(path.resolve()), path)
+                found.setdefault(os.path.realpath(path), path)
             else:
                 report.problems.append(_path_problem(path, "not an entry file (.txt, .yaml, .yml)"))
         else:
@@ -108,7 +108,7 @@ def read_entry(path: Path) -> tuple[bytes, Entry]:
     decoded = decode(data)
     kind = SUFFIXES[path.suffix.lower()]
     entry = parse_yaml(decoded.text) if kind == "yaml" else parse_page(decoded.text)
-    entry.source = Source(str(path.resolve()), digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
+    entry.source = Source(os.path.realpath(path), digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         entry.warn(f"not UTF-8: read as {decoded.encoding}")
     return data, normalise(entry)
@@ -168,7 +168,7 @@ class _Rollback(Exception):
 
 
 def _import_one(store: Store, path: Path, dry_run: bool) -> FileResult:
-    source = str(path.resolve())
+    source = os.path.realpath(path)
     known = store.known_source(source)
     if known and known[1] == PARSER_VERSION and known[0] == file_digest(path):
         return FileResult(str(path), "unchanged", known[2])

@@ -324,7 +324,7 @@ class _PageParser:
     def _text_line(self, line: Line, period_mode: bool) -> None:
         if line.bullet is not None:
             marker = f"{line.number}." if line.number else "•"
-            self.text_lines.append((line.no, f"{marker} {line.bullet}"))
+            self.text_lines.append((line.no, f"{marker} {line.bullet}".rstrip()))
             content = line.bullet
         else:
             self.text_lines.append((line.no, line.text))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -257,7 +257,7 @@ class Store:
     def schema_version(self) -> int:
         return len(self.applied_migrations())
 
-    def _upgrade(self, upto: int | None = None) -> None:
+    def _pending(self, upto: int | None) -> list[tuple[str, Callable[[Any], None]]]:
         applied = self.applied_migrations()
         known = [name for name, _ in MIGRATIONS]
         unknown = [name for name in applied if name not in known]
@@ -266,9 +266,11 @@ class Store:
                 f"{self.path} was made by a newer version of tilflytting "
                 f"(schema step '{unknown[0]}'); upgrade tilflytting to use it"
             )
-        pending = [(n, f) for n, f in MIGRATIONS[:upto] if n not in applied]
-        if not pending:
-            return
+        return [(n, f) for n, f in MIGRATIONS[:upto] if n not in applied]
+
+    def _upgrade(self, upto: int | None = None) -> None:
+        if not self._pending(upto):
+            return  # the usual case, and no sqlite-utils import for it
         import sqlite_utils  # only needed to build or change the schema
 
         db = sqlite_utils.Database(self.conn)
@@ -277,14 +279,18 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS _migrations "
                 "(id INTEGER PRIMARY KEY, name TEXT UNIQUE, applied TEXT)"
             )
-            for name, migrate in pending:
+            # Asked again under the write lock: another process may have
+            # upgraded the file while this one waited.
+            for name, migrate in self._pending(upto):
                 migrate(db)
                 self.conn.execute(
                     "INSERT INTO _migrations (name, applied) VALUES (?, ?)", (name, _now())
                 )
         # WAL lets searches read while an import writes; the mode is kept in
-        # the file, and cannot change inside a transaction.
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        # the file. Another process reading right now can keep it from
+        # switching; the next upgrade or import tries again.
+        with suppress(sqlite3.OperationalError):
+            self.conn.execute("PRAGMA journal_mode = WAL")
 
     # -- transactions --------------------------------------------------------
     @contextmanager

@@ -26,6 +26,10 @@ from tilflytting.places import data_dir, reference
 
 FUZZY = 0.93  # similarity needed to forgive a misspelling
 MIN_FUZZY_KEY = 8  # shorter items must match exactly
+# No category is longer than this: longer items are free answers, and are not
+# compared letter by letter nor cut in two (which costs time per word).
+MAX_LOOSE_KEY = 160
+MEMO_SIZE = 50_000
 MIN_CUT_PREFIX = 5  # a cut-off item matches by its beginning only from this length
 
 
@@ -69,6 +73,8 @@ def match_key(text: str) -> str:
 class Vocabulary:
     terms: dict[str, dict[str, Term]]
     exact: dict[str, dict[str, str]] = field(default_factory=dict)  # liste -> key -> slug
+    # Pages repeat the same items thousands of times: each is matched once.
+    _memo: dict[tuple[str, str, bool], Match | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for liste, terms in self.terms.items():
@@ -80,7 +86,12 @@ class Vocabulary:
     # -- one item ------------------------------------------------------------
     def match(self, liste: str, text: str, fuzzy: bool = True) -> Match | None:
         """The term of one item, or None."""
-        return self.match_form(liste, text) or self.match_loose(liste, text, fuzzy)
+        memo = (liste, text, fuzzy)
+        if memo not in self._memo:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()  # free answers are endless; memory is not
+            self._memo[memo] = self.match_form(liste, text) or self.match_loose(liste, text, fuzzy)
+        return self._memo[memo]
 
     def match_form(self, liste: str, text: str) -> Match | None:
         """A term one of whose written forms this is (case, æøå etc. aside)."""
@@ -89,25 +100,29 @@ class Vocabulary:
 
     def match_loose(self, liste: str, text: str, fuzzy: bool = True) -> Match | None:
         """A public body named for a place, or (if `fuzzy`) a near-miss spelling."""
+        if len(text) > MAX_LOOSE_KEY:
+            return None
         found = _pattern_match(self.terms.get(liste, {}), text)
         if found is not None or not fuzzy:
             return found
         return self._fuzzy(liste, match_key(text))
 
     def _fuzzy(self, liste: str, item_key: str) -> Match | None:
-        if len(item_key) < MIN_FUZZY_KEY:
+        if not MIN_FUZZY_KEY <= len(item_key) <= MAX_LOOSE_KEY:
             return None
-        scored = sorted(
-            (
-                (difflib.SequenceMatcher(None, item_key, k).ratio(), s)
-                for k, s in self.exact[liste].items()
-            ),
-            reverse=True,
-        )
-        best = [(score, slug) for score, slug in scored if score >= FUZZY]
-        if not best or len({slug for _, slug in best}) > 1:
+        matcher = difflib.SequenceMatcher(None, b=item_key)  # indexes the item once
+        size = len(item_key)
+        close = set()
+        for form, slug in self.exact[liste].items():
+            # The ratio cannot beat 2·min/(sum of lengths): most forms end here.
+            if 2 * min(size, len(form)) < FUZZY * (size + len(form)):
+                continue
+            matcher.set_seq1(form)
+            if matcher.quick_ratio() >= FUZZY and matcher.ratio() >= FUZZY:
+                close.add(slug)
+        if len(close) != 1:
             return None  # nothing close, or two terms equally close: doubtful
-        return Match(best[0][1], exact=False)
+        return Match(close.pop(), exact=False)
 
     def match_cut(self, liste: str, text: str) -> Match | None:
         """An item cut off mid-word: its whole text, or the beginning of one term."""
@@ -138,11 +153,16 @@ class Vocabulary:
         if item.truncated:
             return [_with(item, self.match_cut(liste, item.text))]
         whole = self.match_form(liste, item.text)
-        if whole is not None:
+        if whole is not None or len(item.text) > MAX_LOOSE_KEY:
             return [_with(item, whole)]
         for left, right in _splits(item.text):
-            one, two = self.match(liste, left), self.match(liste, right)
-            if one and two and (one.exact or two.exact) and _distinct(one, two):
+            # One half must be a written form or a named body; only then may
+            # the other half be a near-miss spelling.
+            one, two = self.match(liste, left, fuzzy=False), self.match(liste, right, fuzzy=False)
+            if not (one or two):
+                continue
+            one, two = one or self.match(liste, left), two or self.match(liste, right)
+            if one and two and _distinct(one, two):
                 return [_with(replace(item, text=left), one), _with(replace(item, text=right), two)]
         return [_with(item, self.match_loose(liste, item.text))]
 
