@@ -13,12 +13,17 @@ import json
 import re
 from typing import Any
 
-from tilflytting.entry_yaml import dump_yaml, entry_to_data
 from tilflytting.fold import strip_controls
 from tilflytting.model import LIST_LABELS, LISTS
-from tilflytting.query import EntryDetail, EntryList, TableResult
-from tilflytting.reports import CompareResult, Report, TimelineResult
-from tilflytting.search import SearchResult
+from tilflytting.results import (
+    CompareResult,
+    EntryDetail,
+    EntryList,
+    Report,
+    SearchResult,
+    TableResult,
+    TimelineResult,
+)
 
 MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "yaml")
 
@@ -62,6 +67,8 @@ def format_result(result: Result, fmt: str) -> str:
         if fmt == "markdown":
             return _markdown_entry(result.data)
         if fmt == "yaml":
+            from tilflytting.entry_yaml import dump_yaml, entry_to_data
+
             return dump_yaml(entry_to_data(result.entry))
     raise ValueError(f"format '{fmt}' is not available here")
 

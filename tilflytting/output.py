@@ -13,7 +13,7 @@ import typer
 
 from tilflytting.formats import Result, clean, format_result
 from tilflytting.query import AmbiguousEntry, QueryError
-from tilflytting.search import SearchResult
+from tilflytting.results import SearchResult
 
 if TYPE_CHECKING:
     from tilflytting.importer import ImportReport

@@ -13,8 +13,8 @@ from typing import Any
 from tilflytting.fold import key
 from tilflytting.model import LIST_LABELS, LISTS, Entry, Place, Project
 from tilflytting.places import reference
+from tilflytting.results import EntryDetail, EntryList, TableResult
 from tilflytting.store import Store
-from tilflytting.vocabulary import match_key, vocabulary
 
 JSON_VERSION = 1
 SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
@@ -22,33 +22,6 @@ SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
 
 class QueryError(Exception):
     """A question that cannot be answered as asked (one line for the user)."""
-
-
-@dataclass
-class EntryList:
-    """Rows for `list`: one summary per entry."""
-
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class EntryDetail:
-    """One entry for `show`, in the JSON shape, plus the Entry for YAML."""
-
-    data: dict[str, Any]
-    entry: Entry
-    sources: bool = False
-
-
-@dataclass
-class TableResult:
-    """A plain table: the shape of most reports (`vocab`, `summarise`, ...).
-    JSON prints `rows`; the table view shows `columns` in order."""
-
-    title: str
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    caption: str | None = None
 
 
 @dataclass
@@ -251,6 +224,8 @@ def _lists(liste: str | None) -> tuple[str, ...]:
 
 def term_report(store: Store, liste: str | None = None) -> TableResult:
     """Every term of the vocabulary with how many entries use it."""
+    from tilflytting.vocabulary import vocabulary
+
     vocab = vocabulary()
     used = {(name, term): n for name, term, n in store.term_counts()}
     total = len(store.sources())
@@ -287,6 +262,8 @@ def term_report(store: Store, liste: str | None = None) -> TableResult:
 
 def unmatched_report(store: Store, liste: str | None = None) -> TableResult:
     """Free answers no term covers, most frequent first: what to add next."""
+    from tilflytting.vocabulary import match_key
+
     wanted = _lists(liste)
     groups: dict[tuple[str, str], tuple[str, set[int]]] = {}
     for name, text, entry_id in store.free_answers():

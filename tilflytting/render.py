@@ -19,16 +19,21 @@ from typing import Any
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
 from tilflytting.fold import fold
 from tilflytting.formats import Result, clean, compare_tables, period
 from tilflytting.model import LIST_LABELS, LISTS
-from tilflytting.query import EntryDetail, EntryList, TableResult
-from tilflytting.reports import CompareResult, Report, TimelineResult
-from tilflytting.search import SearchResult
+from tilflytting.results import (
+    CompareResult,
+    EntryDetail,
+    EntryList,
+    Report,
+    SearchResult,
+    TableResult,
+    TimelineResult,
+)
 
 
 def t(value: Any, style: str = "") -> Text:
@@ -434,6 +439,8 @@ def _warnings(warnings: list[dict[str, Any]], where: str | None) -> Table:
 @contextmanager
 def progress_bar() -> Iterator[Callable[[int], Callable[[Path], None]]]:
     """A progress bar on stderr; yields a function that starts it for N files."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     bar = Progress(
         TextColumn("Importerer"),
         BarColumn(),

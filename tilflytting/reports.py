@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from tilflytting.model import LIST_LABELS, LISTS, Entry, SearchFilters
-from tilflytting.query import QueryError, TableResult, show_entry
+from tilflytting.query import QueryError, show_entry
+from tilflytting.results import CompareResult, Report, TableResult, TimelineResult
 from tilflytting.store import Store
 from tilflytting.vocabulary import vocabulary
 
@@ -24,55 +24,6 @@ GROUPINGS = {
     "fylke2012": "fylke_2012",
     "region": "region",
 }
-
-
-@dataclass
-class Report:
-    """Several tables with one JSON document behind them."""
-
-    title: str
-    data: dict[str, Any]
-    tables: list[TableResult] = field(default_factory=list)
-
-
-@dataclass
-class CompareResult:
-    entries: list[dict[str, Any]]  # entry JSON, in the order asked
-    lists: dict[str, list[dict[str, Any]]]  # list -> rows {term, etikett, har: [bool]}
-    similarity: dict[str, float | None]  # list (and "samlet") -> share of terms in common
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return {
-            "oppforinger": [
-                {
-                    k: e[k]
-                    for k in (
-                        "slug",
-                        "tittel",
-                        "kommuner",
-                        "fylker",
-                        "fylker_2012",
-                        "region",
-                        "prosjekter",
-                    )
-                }
-                for e in self.entries
-            ],
-            "lister": self.lists,
-            "likhet": self.similarity,
-        }
-
-
-@dataclass
-class TimelineResult:
-    entries: list[dict[str, Any]]  # {slug, tittel, prosjekter: [{navn, fra, til, pagaende}]}
-    first: int
-    last: int  # this year: open-ended projects run to here
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return {"fra": self.first, "til": self.last, "oppforinger": self.entries}
 
 
 # -- compare ------------------------------------------------------------------------

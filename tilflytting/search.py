@@ -19,6 +19,7 @@ from tilflytting.fold import fold, key
 from tilflytting.model import Entry, SearchFilters
 from tilflytting.places import reference
 from tilflytting.query import QueryError, county_name, entry_json, kommune_names
+from tilflytting.results import SearchResult
 from tilflytting.store import Store
 from tilflytting.vocabulary import UnknownTerm, vocabulary
 
@@ -48,14 +49,6 @@ class SearchRequest:
     span_to: int | None = None
     complete: bool = False
     limit: int | None = None
-
-
-@dataclass
-class SearchResult:
-    rows: list[dict[str, Any]]  # entry JSON plus score, snippet, treff
-    words: list[str]  # folded words searched, for highlighting
-    notes: list[str] = field(default_factory=list)  # what typed values were taken to mean
-    hint: str | None = None  # why nothing was found
 
 
 # -- the FTS5 query ------------------------------------------------------------

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from tilflytting.fold import fold, key
 from tilflytting.model import LISTS, Item
 from tilflytting.places import data_dir, reference
@@ -286,8 +284,11 @@ def _place_detail(pattern: str, place: str) -> str | None:
 @cache
 def vocabulary(path: Path | None = None) -> Vocabulary:
     """The bundled vocabulary (or another file), loaded once per process."""
+    import yaml  # only where terms are needed
+
     source = path or data_dir() / "vocabulary.yaml"
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where available
+    data = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)
     terms: dict[str, dict[str, Term]] = {}
     for liste in LISTS:
         terms[liste] = {

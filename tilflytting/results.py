@@ -1,0 +1,95 @@
+"""The result objects commands hand to the output layer (the pattern of
+pypa/pipx: each command returns one; one renderer draws it as a table, another
+prints it as JSON, CSV or Markdown). Light on purpose: importing this costs
+nothing, so output code need not load the vocabulary or YAML to know them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tilflytting.model import Entry
+
+
+@dataclass
+class EntryList:
+    """Rows for `list`: one summary per entry."""
+
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class EntryDetail:
+    """One entry for `show`, in the JSON shape, plus the Entry for YAML."""
+
+    data: dict[str, Any]
+    entry: Entry
+    sources: bool = False
+
+
+@dataclass
+class TableResult:
+    """A plain table: the shape of most reports (`vocab`, `summarise`, ...).
+    JSON prints `rows`; the table view shows `columns` in order."""
+
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    caption: str | None = None
+
+
+@dataclass
+class SearchResult:
+    rows: list[dict[str, Any]]  # entry JSON plus score, snippet, treff
+    words: list[str]  # folded words searched, for highlighting
+    notes: list[str] = field(default_factory=list)  # what typed values were taken to mean
+    hint: str | None = None  # why nothing was found
+
+
+@dataclass
+class Report:
+    """Several tables with one JSON document behind them."""
+
+    title: str
+    data: dict[str, Any]
+    tables: list[TableResult] = field(default_factory=list)
+
+
+@dataclass
+class CompareResult:
+    entries: list[dict[str, Any]]  # entry JSON, in the order asked
+    lists: dict[str, list[dict[str, Any]]]  # list -> rows {term, etikett, har: [bool]}
+    similarity: dict[str, float | None]  # list (and "samlet") -> share of terms in common
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {
+            "oppforinger": [
+                {
+                    k: e[k]
+                    for k in (
+                        "slug",
+                        "tittel",
+                        "kommuner",
+                        "fylker",
+                        "fylker_2012",
+                        "region",
+                        "prosjekter",
+                    )
+                }
+                for e in self.entries
+            ],
+            "lister": self.lists,
+            "likhet": self.similarity,
+        }
+
+
+@dataclass
+class TimelineResult:
+    entries: list[dict[str, Any]]  # {slug, tittel, prosjekter: [{navn, fra, til, pagaende}]}
+    first: int
+    last: int  # this year: open-ended projects run to here
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {"fra": self.first, "til": self.last, "oppforinger": self.entries}
