@@ -208,7 +208,7 @@ def show_command(
     from tilflytting import output, query
 
     with opened(db) as store:
-        result = output.answer(lambda: query.show_entry(store, entry, sources))
+        result = output.answer(lambda: query.show_with_population(store, entry, sources))
     output.emit(result, fmt.value)
 
 
@@ -387,6 +387,10 @@ def summarise_command(
     top: Annotated[
         int | None, typer.Option("--top", min=1, help="Only the N most used terms per list.")
     ] = None,
+    folketall: Annotated[
+        bool,
+        typer.Option("--folketall", help="Add population growth over the entries' project years."),
+    ] = False,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.table,
@@ -411,7 +415,7 @@ def summarise_command(
     )
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top)
+            lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top, folketall)
         )
     output.emit(result, fmt.value)
 
@@ -502,6 +506,50 @@ def timeline_command(
     )
     with opened(db) as store:
         result = output.answer(lambda: reports.timeline(store, resolve_filters(request)[0]))
+    output.emit(result, fmt.value)
+
+
+class Referanse(StrEnum):
+    fylke = "fylke"
+    landet = "landet"
+    distrikt = "distrikt"
+
+
+@app.command("folketall")
+def folketall_command(
+    entry: Annotated[
+        str | None, typer.Argument(help="Slug, title, municipality name or number.")
+    ] = None,
+    referanse: Annotated[
+        Referanse,
+        typer.Option(
+            "--referanse",
+            help="Compare with the rest of the county (2024), the rest of the country, "
+            "or municipalities of similar size.",
+        ),
+    ] = Referanse.fylke,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update", help="Check a newer population CSV (same columns) and use it from now on."
+        ),
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Population around an entry (SSB table 07459): per year, over each project period."""
+    from tilflytting import output, population
+
+    if update is not None:
+        rows = output.answer(lambda: population.checked_update(update))
+        output.message(f"population figures updated: {rows} rows from {update}")
+        return
+    if entry is None:
+        fail("name an entry, or give --update FILE", 2)
+    with opened(db) as store:
+        result = output.answer(lambda: population.folketall(store, entry, referanse.value))
     output.emit(result, fmt.value)
 
 

@@ -19,6 +19,7 @@ from tilflytting.results import (
     CompareResult,
     EntryDetail,
     EntryList,
+    FolketallResult,
     Report,
     SearchResult,
     TableResult,
@@ -36,12 +37,19 @@ def clean(value: Any) -> str:
 
 
 Result = (
-    EntryList | EntryDetail | TableResult | SearchResult | Report | CompareResult | TimelineResult
+    EntryList
+    | EntryDetail
+    | TableResult
+    | SearchResult
+    | Report
+    | CompareResult
+    | TimelineResult
+    | FolketallResult
 )
 
 
 def format_result(result: Result, fmt: str) -> str:
-    if isinstance(result, Report | CompareResult | TimelineResult):
+    if isinstance(result, Report | CompareResult | TimelineResult | FolketallResult):
         return _document(result, fmt)
     if isinstance(result, TableResult):
         return _table_result(result, fmt)
@@ -86,7 +94,7 @@ def _table_result(result: TableResult, fmt: str) -> str:
     raise ValueError(f"format '{fmt}' is not available here")
 
 
-def _document(result: Report | CompareResult | TimelineResult, fmt: str) -> str:
+def _document(result: Report | CompareResult | TimelineResult | FolketallResult, fmt: str) -> str:
     """Reports with a JSON document behind them; CSV is one long table."""
     if fmt == "json":
         return _json(result.data)
@@ -98,11 +106,15 @@ def _document(result: Report | CompareResult | TimelineResult, fmt: str) -> str:
         columns = list(dict.fromkeys(k for row in rows for k in row))
         return _csv([{c: _cell(row.get(c)) for c in columns} for row in rows])
     if fmt == "markdown":
-        return "\n".join(
+        text = "\n".join(
             f"## {md(table.title)}\n\n"
             + _markdown_table([{c: _cell(row.get(c)) for c in table.columns} for row in table.rows])
             for table in tables
         )
+        if isinstance(result, FolketallResult):  # the caveats and the source travel along
+            notes = [*result.data["merknader"], result.data["kilde"]]
+            text += "\n" + "".join(f"{md(note)}\n\n" for note in notes)
+        return text
     raise ValueError(f"format '{fmt}' is not available here")
 
 
@@ -114,9 +126,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _tables_of(result: Report | CompareResult | TimelineResult) -> list[TableResult]:
+def _tables_of(
+    result: Report | CompareResult | TimelineResult | FolketallResult,
+) -> list[TableResult]:
     if isinstance(result, Report):
         return result.tables
+    if isinstance(result, FolketallResult):
+        from tilflytting.population import tables
+
+        return tables(result.data)
     if isinstance(result, CompareResult):
         return compare_tables(result)
     rows = [

@@ -33,6 +33,7 @@ class Kommune:
     nr_2024: str
     fylke_2024: str
     merged_into: str
+    merged_year: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def reference() -> Reference:
                 row["nr_2024"],
                 row["fylke_2024"],
                 row["merged_into"],
+                row["merged_year"],
             )
             for row in csv.DictReader(handle)
         ]

@@ -198,6 +198,15 @@ def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
     raise EntryNotFound(text, found.suggestions)
 
 
+def show_with_population(store: Store, text: str, sources: bool = False) -> EntryDetail:
+    """`show`: the entry, and a line on its population over its projects."""
+    from tilflytting.population import summary_line
+
+    detail = show_entry(store, text, sources)
+    detail.population = summary_line(detail.entry)
+    return detail
+
+
 class AmbiguousEntry(QueryError):
     def __init__(self, text: str, candidates: list[tuple[str, str]]) -> None:
         super().__init__(f"'{text}' matches {len(candidates)} entries; name one by its slug")

@@ -29,6 +29,7 @@ from tilflytting.results import (
     CompareResult,
     EntryDetail,
     EntryList,
+    FolketallResult,
     Report,
     SearchResult,
     TableResult,
@@ -47,7 +48,10 @@ def stdout() -> Console:
 
 def print_result(result: Result) -> None:
     console = stdout()
-    if isinstance(result, Report):
+    if isinstance(result, FolketallResult):
+        for part in folketall_view(result, console.width):
+            console.print(part)
+    elif isinstance(result, Report):
         for table in result.tables:
             console.print(plain_table(table))
     elif isinstance(result, CompareResult):
@@ -280,6 +284,72 @@ def _bar(project: dict[str, Any], first: int, last: int, scale: int) -> Text:
     return bar
 
 
+# -- folketall ----------------------------------------------------------------------------
+def folketall_view(result: FolketallResult, width: int) -> Iterator[Table | Text]:
+    """A bar per year with project years marked, then the periods, then the
+    plain words and the source."""
+    from tilflytting.population import tables
+
+    data = result.data
+    area = data["omrade"]
+    yield Text.assemble(
+        ("Folketall: ", "bold"),
+        t(data["tittel"], "bold"),
+        "\n",
+        t(f"Område: {area['navn']}"),
+        "\n",
+        t(f"Referanse: {data['referanse']['navn']} ({data['referanse']['kommuner']} kommuner)"),
+    )
+    yield _population_chart(data, width)
+    yield plain_table(tables(data)[1])
+    for note in [*area["merknader"], *data["merknader"]]:
+        yield t(note, "yellow")
+    yield t(data["kilde"], "dim")
+
+
+def _population_chart(data: dict[str, Any], width: int) -> Table:
+    values = [row["folketall"] for row in data["serie"] if row["folketall"] is not None]
+    low, high = (min(values), max(values)) if values else (0, 1)
+    bar_width = max(10, min(40, width - 60))
+    active: dict[int, list[str]] = {row["ar"]: [] for row in data["serie"]}
+    for number, span in enumerate(data["perioder"], start=1):
+        for year in range(span["under"]["fra"], span["under"]["til"]):
+            active.setdefault(year, []).append(str(number))
+    chart = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, caption=_legend(data), caption_justify="left"
+    )
+    for column in ("1. jan", "folketall", "", "indeks", "ref."):
+        chart.add_column(column, justify="right" if column != "" else "left", no_wrap=True)
+    for row in data["serie"]:
+        count = row["folketall"]
+        if count is None:
+            bar = Text("mangler", "dim")
+        else:
+            share = (count - low) / (high - low) if high > low else 1.0
+            bar = Text(
+                "█" * (1 + round(share * (bar_width - 1))), "cyan" if active[row["ar"]] else "blue"
+            )
+            if active[row["ar"]]:
+                bar.append(" " + ",".join(active[row["ar"]]), "green")
+        chart.add_row(
+            str(row["ar"]),
+            t("–" if count is None else f"{count:,}".replace(",", " ")),
+            bar,
+            t(row["indeks"] if row["indeks"] is not None else "–"),
+            t(row["referanse_indeks"] if row["referanse_indeks"] is not None else "–"),
+        )
+    return chart
+
+
+def _legend(data: dict[str, Any]) -> str:
+    names = "; ".join(f"{n} = {p['prosjekt']}" for n, p in enumerate(data["perioder"], start=1))
+    scale = (
+        f"indeks: {data['indeksar']} = 100 (første prosjektstart med tall); søylene spenner fra "
+        "laveste til høyeste folketall; tall i grønt: prosjekter i arbeid det året"
+    )
+    return f"{names}\n{scale}" if names else scale
+
+
 # -- reports --------------------------------------------------------------------
 def plain_table(result: TableResult) -> Table | Text:
     """Any report as a table; shares (0–1) shown as percentages with a bar."""
@@ -325,6 +395,8 @@ def entry_view(result: EntryDetail) -> Iterator[Any]:
         heading.append("  (ufullstendig side)", style="yellow")
     yield Panel(t(data["ingress"] or "–"), title=heading, title_align="left", box=box.ROUNDED)
     yield _facts(data)
+    if result.population:
+        yield t(result.population, "dim")
     if data["prosjekter"]:
         yield _projects(data["prosjekter"], where)
     for name in LISTS:

@@ -130,6 +130,7 @@ def summarise(
     liste: str | None = None,
     by: str | None = None,
     top: int | None = None,
+    folketall: bool = False,
 ) -> Report:
     lists = _pick_lists(liste)
     total = store.count_entries(filters)
@@ -146,6 +147,9 @@ def summarise(
         tables += [_cross_table(name, by, data["kryss"][name]) for name in lists]
     data["prosjekter"] = _project_years(store, filters)
     tables.append(_years_table(data["prosjekter"]))
+    if folketall:
+        data["folketall"] = _growth(store, filters)
+        tables.append(_growth_table(data["folketall"]))
     return Report(f"Katalogen i tall: {total} oppføringer", data, tables)
 
 
@@ -239,6 +243,31 @@ def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, 
         "startet": {str(y): started[y] for y in years},
         "aktive": {str(y): running[y] for y in years},
     }
+
+
+def _growth(store: Store, filters: SearchFilters) -> dict[str, Any]:
+    from tilflytting.population import growth_summary
+
+    ids = [entry_id for entry_id, _ in store.search(None, filters)]
+    return growth_summary(store.load_entries(ids))
+
+
+def _growth_table(growth: dict[str, Any]) -> TableResult:
+    labels = {
+        "med_tall": "med folketall for prosjektårene",
+        "vekst": "vekst i prosjektårene",
+        "nedgang": "nedgang eller ingen endring",
+        "bedre_enn_referansen": "bedre enn resten av fylket",
+        "svakere_enn_referansen": "svakere enn resten av fylket",
+        "uten_tall": "uten tall (ingen prosjektår med tall)",
+    }
+    rows = [{"mål": label, "oppforinger": growth[name]} for name, label in labels.items()]
+    return TableResult(
+        "Folketall i prosjektperiodene",
+        ["mål", "oppforinger"],
+        rows,
+        f"{growth['merknad']}\n{growth['kilde']}",
+    )
 
 
 # -- the tables behind a summary ---------------------------------------------------

@@ -25,6 +25,7 @@ class EntryDetail:
     data: dict[str, Any]
     entry: Entry
     sources: bool = False
+    population: str | None = None  # one line for the table view
 
 
 @dataclass
@@ -93,3 +94,10 @@ class TimelineResult:
     @property
     def data(self) -> dict[str, Any]:
         return {"fra": self.first, "til": self.last, "oppforinger": self.entries}
+
+
+@dataclass
+class FolketallResult:
+    """Population around one entry: `data` is the documented JSON."""
+
+    data: dict[str, Any]
