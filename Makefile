@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data fuzz clean
+.PHONY: demo test install dev data docs fuzz clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# Regenerate docs/cli.md from the commands themselves (a test fails when stale).
+docs: install
+	$(BIN)/python scripts/cli_docs.py > docs/cli.md
 
 # Regenerate the bundled catalog (data/catalog/) from the published pages.
 data: dev

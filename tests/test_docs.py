@@ -41,3 +41,10 @@ def test_every_command_and_option_has_help() -> None:
         for param in command.params:
             if param.param_type_name == "option" and param.name != "help":
                 assert param.help, f"{name} {param.opts}"
+
+
+def test_cli_reference_is_current() -> None:
+    from scripts.cli_docs import main
+
+    current = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    assert current == main(), "docs/cli.md is stale: run `make docs`"

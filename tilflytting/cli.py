@@ -553,6 +553,74 @@ def folketall_command(
     output.emit(result, fmt.value)
 
 
+class ExportFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    yaml = "yaml"
+    markdown = "markdown"
+    html = "html"
+    datasette_metadata = "datasette-metadata"
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="What to write.")
+    ] = ExportFormat.json,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File (or folder, for yaml and html); default: stdout."),
+    ] = None,
+    long: Annotated[
+        bool, typer.Option("--long", help="CSV: one row per list item instead of per entry.")
+    ] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with BOM, formulas defused.")
+    ] = False,
+    by: Annotated[
+        str, typer.Option("--by", help="Markdown: group by fylke (2024) or fylke2012.")
+    ] = "fylke",
+    malgruppe: Malgruppe = None,
+    aktivitet: Aktivitet = None,
+    salgsargument: Salgsargument = None,
+    partner: Partner = None,
+    fylke: Fylke = None,
+    kommune: Kommune = None,
+    region: Region = None,
+    year: Year = None,
+    span_from: SpanFrom = None,
+    span_to: SpanTo = None,
+    complete: Complete = False,
+    db: DbOption = None,
+) -> None:
+    """The catalog, or the entries the filters choose, as files for reports and publishing."""
+    from tilflytting import output
+    from tilflytting.export import export_catalog
+    from tilflytting.search import resolve_filters
+
+    request = _request(
+        malgruppe,
+        aktivitet,
+        salgsargument,
+        partner,
+        fylke,
+        kommune,
+        region,
+        year,
+        span_from,
+        span_to,
+        complete,
+    )
+    with opened(db) as store:
+        done = output.answer(
+            lambda: export_catalog(
+                store, resolve_filters(request)[0], fmt.value, out, long=long, excel=excel, by=by
+            )
+        )
+    output.exported(done)
+
+
 @app.command("vocab")
 def vocab_command(
     liste: Annotated[

@@ -42,7 +42,7 @@ SCHEMA_KEYS = (
     "komplett",
     "url",
 )
-PROJECT_KEYS = ("navn", "fra", "til", "pagaende")
+PROJECT_KEYS = ("navn", "fra", "til", "pagaende", "periode")
 ITEM_KEYS = ("tekst", "term", "avkortet")
 
 
@@ -168,6 +168,8 @@ def _project(check: _Validator, node: yaml.Node, where: str) -> None:
             check.scalar(fields[name], (INT, NULL), f"{where}.{name}")
     if "pagaende" in fields:
         check.scalar(fields["pagaende"], (BOOL,), f"{where}.pagaende")
+    if "periode" in fields:
+        check.scalar(fields["periode"], (STR,), f"{where}.periode")
 
 
 def parse_yaml(text: str) -> Entry:
@@ -224,8 +226,15 @@ def _to_item(raw: str | dict[str, Any], line: int | None) -> Item:
 def _to_project(raw: dict[str, Any], line: int | None) -> Project:
     start, end = raw.get("fra"), raw.get("til")
     ongoing = bool(raw.get("pagaende", end is None and start is not None))
-    period = f"{start or ''}–{end or ''}".strip("–")
+    period = raw.get("periode") or plain_period(start, end, ongoing)
     return Project(raw["navn"].strip(), start, end, ongoing, period, line)
+
+
+def plain_period(start: int | None, end: int | None, ongoing: bool) -> str:
+    """A period written the plain way: `2008–2012`, `2011–`."""
+    if ongoing and end is None:
+        return f"{start}–" if start else ""
+    return "–".join(str(y) for y in (start, end) if y)
 
 
 # -- writing --------------------------------------------------------------
@@ -281,12 +290,18 @@ def _place_name(name: str, county: str | None) -> str:
 
 
 def _project_data(project: Project) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "navn": project.name,
         "fra": project.start,
         "til": project.end,
         "pagaende": project.ongoing,
     }
+    # The period as the page wrote it, where that says more than the years.
+    if project.period and project.period != plain_period(
+        project.start, project.end, project.ongoing
+    ):
+        data["periode"] = project.period
+    return data
 
 
 class _Dumper(yaml.SafeDumper):

@@ -3,6 +3,7 @@ to stderr. Rich is imported only when a table or progress bar is drawn."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -16,6 +17,7 @@ from tilflytting.query import AmbiguousEntry, QueryError
 from tilflytting.results import SearchResult
 
 if TYPE_CHECKING:
+    from tilflytting.export import Exported
     from tilflytting.importer import ImportReport
 
 T = TypeVar("T")
@@ -97,3 +99,14 @@ def _title(report: ImportReport) -> str:
     if not report.results and not report.pruned:
         return "Nothing imported"
     return "Import done"
+
+
+def exported(done: Exported) -> None:
+    """Text to stdout, or one line on stderr saying what was written."""
+    if done.text is not None:
+        sys.stdout.write(done.text)
+    elif len(done.files) == 1:
+        message(f"{done.count} entries written to {done.files[0]}")
+    else:
+        folder = os.path.commonpath([str(p) for p in done.files]) if done.files else ""
+        message(f"{done.count} entries written to {folder} ({len(done.files)} files)")

@@ -362,3 +362,8 @@ def timeline(store: Store, filters: SearchFilters) -> TimelineResult:
     starts = [p["fra"] for r in entries.values() for p in r["prosjekter"] if p["fra"]]
     first = min(starts) if starts else this_year
     return TimelineResult(sorted(entries.values(), key=lambda r: r["slug"]), first, this_year)
+
+
+def catalog_part(store: Store, filters: SearchFilters) -> list[Entry]:
+    """Every entry the filters allow, by slug (for exports)."""
+    return store.load_entries([entry_id for entry_id, _ in store.search(None, filters)])
