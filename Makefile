@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data docs fuzz clean
+.PHONY: demo test install dev data docs fuzz bench clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# Benchmarks (about 8 minutes): figures and ratios, see docs/performance.md.
+bench: install
+	$(BIN)/python -m pip install --quiet sqlite-utils
+	$(BIN)/python -m benchmarks.bench --sizes 1000,10000,100000 --runs 11
 
 # Regenerate docs/cli.md from the commands themselves (a test fails when stale).
 docs: install

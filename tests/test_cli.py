@@ -130,7 +130,9 @@ def test_show_ambiguous_and_unknown(catalog_cli: Cli) -> None:
     assert several.stdout == ""
     missing = catalog_cli("show", "holtaln")
     assert missing.exit_code == 1
-    assert "did you mean tilflyttingstiltak-i-holtalen" in missing.stderr
+    suggestion = missing.stderr.split("did you mean ")[1].split(",")[0].rstrip("?\n")
+    followed = catalog_cli("show", suggestion, "--format", "json")
+    assert json.loads(followed.stdout)["slug"] == "tilflyttingstiltak-i-holtalen"
 
 
 def test_list_filters_by_county_of_either_era(catalog_cli: Cli) -> None:

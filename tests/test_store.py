@@ -82,10 +82,10 @@ def test_migrated_schema(db: Path) -> None:
     assert columns("items") == [
         "id", "entry_id", "liste", "pos", "tekst", "term", "linje", "avkortet", "detalj"
     ]  # fmt: skip
-    assert columns("entries")[-2:] == ["importert", "lister_raw"]
+    assert columns("entries")[-4:] == ["importert", "lister_raw", "slug_nokkel", "tittel_nokkel"]
     assert columns("places") == [
         "id", "entry_id", "pos", "type", "navn", "nummer_2012", "fylke_2012", "navn_2024",
-        "nummer_2024", "fylke_2024",
+        "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel",
     ]  # fmt: skip
     indexes = {row[1] for row in store.conn.execute("PRAGMA index_list(items)")}
     assert "idx_items_liste_term" in indexes

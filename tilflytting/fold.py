@@ -18,7 +18,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 
 def fold(text: str) -> str:
     """Lowercase ASCII form of `text`: æøå folded, other accents dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    translated = text.translate(_LETTERS)
+    if translated.isascii():  # the usual case once æøå are gone: no decomposition needed
+        return translated.lower()
+    decomposed = unicodedata.normalize("NFKD", translated)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.lower()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tilflytting.decode import split_lines
 from tilflytting.fold import fold, key, strip_controls
@@ -31,6 +32,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "hovedmal": ("hovedmal", "hovudmal", "hovedmalet", "hovudmalet"),
     "malgrupper": ("malgrupper", "malgruppe", "malgruppar", "malgruppene"),
 }
+# Every heading's first three letters (misspellings keep them, so far).
+_FIRST_LETTERS = {variant[:3] for variants in HEADINGS.values() for variant in variants}
 # Sub-headings of the free text that are known and stay in the text; the
 # period ones also mark lines below them as project periods.
 TEXT_HEADINGS = {"organisering", "mal", "delmal", "arbeidsomrader", "tema"}
@@ -98,6 +101,7 @@ def _lines(text: str) -> list[Line]:
     return result
 
 
+@lru_cache(maxsize=8192)
 def heading_kind(text: str) -> str | None:
     """Which list a heading line introduces, or None if it is no list heading."""
     words = fold(text).strip().rstrip(":").replace(":", " ").split()
@@ -105,6 +109,8 @@ def heading_kind(text: str) -> str | None:
         return None
     if len(words) > 1 and words[1] in _VERBS:
         return None
+    if words[0][:3] not in _FIRST_LETTERS:
+        return None  # no heading starts so: no need to compare spellings
     for kind, variants in HEADINGS.items():
         for variant in variants:
             size = len(variant.split())

@@ -205,5 +205,6 @@ def regions_in(text: str) -> list[str]:
     return found
 
 
+@cache
 def _word(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(fold(name))}(?![\w-])")

@@ -164,26 +164,26 @@ def _sort_key(sort: str) -> Any:
 
 # -- show -----------------------------------------------------------------------
 def resolve(store: Store, text: str) -> Resolution:
-    """Entries that `text` names: slug, title, municipality name or number."""
-    wanted = key(text)
-    rows = store.lookup_rows()
-    titles = {row[0]: (row[1], row[2]) for row in rows}
-    tests = (
-        lambda r: r[1] == text.strip().lower(),
-        lambda r: wanted in (key(r[1]), key(r[2])),
-        lambda r: text.strip().isdigit() and text.strip().zfill(4) in (r[5], r[6]),
-        lambda r: wanted in (key(r[3] or ""), key(r[4] or "")),
-        lambda r: len(wanted) >= 3 and (wanted in key(r[1]) or wanted in key(r[2])),
-    )
-    for test in tests:
-        ids = list(dict.fromkeys(row[0] for row in rows if wanted and test(row)))
-        if ids:
-            return Resolution(ids, [titles[i] for i in ids])
-    return Resolution([], [], _suggest(text, rows))
+    """Entries that `text` names: slug, title, municipality name or number,
+    tried in that order; the first way that finds any wins."""
+    typed = text.strip()
+    wanted = key(typed)
+    ways = [("slug", typed.lower()), ("key", wanted)]
+    if typed.isdigit():
+        ways.append(("number", typed.zfill(4)))
+    ways.append(("place", wanted))
+    if len(wanted) >= 3:
+        ways.append(("part", wanted))
+    for how, value in ways:
+        found = store.find(how, value) if value else []
+        if found:
+            return Resolution([i for i, _, _ in found], [(slug, title) for _, slug, title in found])
+    return Resolution([], [], _suggest(store, typed))
 
 
-def _suggest(text: str, rows: list[tuple[Any, ...]]) -> list[str]:
-    names = {key(str(r[i])): str(r[1]) for r in rows for i in (1, 2, 3, 4) if r[i]}
+def _suggest(store: Store, text: str) -> list[str]:
+    """Up to three close names, among those that start like what was typed."""
+    names = {key(name): name for name in store.names_like(key(text)[:2])}
     close = difflib.get_close_matches(key(text), list(names), n=3, cutoff=0.6)
     return list(dict.fromkeys(names[c] for c in close))
 

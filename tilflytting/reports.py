@@ -136,7 +136,7 @@ def summarise(
     total = store.count_entries(filters)
     places = store.place_counts(filters)
     data: dict[str, Any] = {"oppforinger": total, **places, "lister": {}, "fritekst": {}}
-    counts = store.subset_term_counts(filters)
+    counts = store.subset_term_counts(filters, lists)
     tables = [_overview(data)]
     for name in lists:
         rows, free = _term_rows(name, counts, total, top)

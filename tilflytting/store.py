@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tilflytting.fold import fold
+from tilflytting.fold import fold, key
 from tilflytting.model import (
     LISTS,
     Entry,
@@ -39,8 +39,6 @@ SEARCH_COLUMNS = ["tittel", "ingress", "tekst", "prosjekter", "lister", "steder"
 # counts most, one in the free text least.
 SEARCH_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 2.0, 4.0)
 TOKENIZER = "unicode61 remove_diacritics 2"
-
-LookupRow = tuple[int, str, str, str | None, str | None, str | None, str | None]
 
 
 class StoreError(Exception):
@@ -204,11 +202,30 @@ def _m004_folded_search(db: Any) -> None:
         _write_search_row(db.conn, entry_id)
 
 
+def _m005_lookup_keys(db: Any) -> None:
+    """Folded keys for finding an entry by what a user types (`holtalen`),
+    indexed, so that `show` need not read every entry."""
+    db["entries"].add_column("slug_nokkel", str)
+    db["entries"].add_column("tittel_nokkel", str)
+    db["places"].add_column("navn_nokkel", str)
+    db["places"].add_column("navn_2024_nokkel", str)
+    db.execute("UPDATE entries SET slug_nokkel = nokkel(slug), tittel_nokkel = nokkel(tittel)")
+    db.execute("UPDATE places SET navn_nokkel = nokkel(navn), navn_2024_nokkel = nokkel(navn_2024)")
+    for table, column in (
+        ("entries", "slug_nokkel"),
+        ("entries", "tittel_nokkel"),
+        ("places", "navn_nokkel"),
+        ("places", "navn_2024_nokkel"),
+    ):
+        db[table].create_index([column])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
     ("m003_vocabulary", _m003_vocabulary),
     ("m004_folded_search", _m004_folded_search),
+    ("m005_lookup_keys", _m005_lookup_keys),
 ]
 
 
@@ -234,6 +251,7 @@ class Store:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.create_function("fold", 1, _fold, deterministic=True)
+            conn.create_function("nokkel", 1, _key, deterministic=True)
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
             store._upgrade()
@@ -314,6 +332,7 @@ class Store:
             "SELECT id FROM entries WHERE kilde_fil = ?", (entry.source.path,)
         ).fetchone()
         values = _entry_row(entry, parser_version)
+        values["slug_nokkel"], values["tittel_nokkel"] = key(entry.slug), key(entry.title)
         if row is None:
             columns = ", ".join(values)
             marks = ", ".join("?" for _ in values)
@@ -363,7 +382,8 @@ class Store:
         self._insert_items(entry_id, entry)
         execute(
             "INSERT INTO places (entry_id, pos, type, navn, nummer_2012, fylke_2012, navn_2024, "
-            "nummer_2024, fylke_2024) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "nummer_2024, fylke_2024, navn_nokkel, navn_2024_nokkel) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nokkel(?), nokkel(?))",
             [
                 (
                     entry_id,
@@ -375,6 +395,8 @@ class Store:
                     p.name_2024,
                     p.nr_2024,
                     p.fylke_2024,
+                    p.name,
+                    p.name_2024,
                 )
                 for pos, p in enumerate(entry.places)
             ],
@@ -411,17 +433,28 @@ class Store:
         where = "".join(f" AND {c}" for c in clauses)
         return f"SELECT e.id FROM entries e WHERE 1 = 1{where}", params
 
+    def _in_subset(self, column: str, filters: SearchFilters) -> tuple[str, list[Any]]:
+        """`AND column IN (subset)`, or nothing when no filter narrows the catalog."""
+        clauses, _ = _filter_sql(filters)
+        if not clauses:
+            return "", []
+        subset, params = self._subset(filters)
+        return f" AND {column} IN ({subset})", params
+
     def count_entries(self, filters: SearchFilters) -> int:
         subset, params = self._subset(filters)
         return int(self.conn.execute(f"SELECT count(*) FROM ({subset})", params).fetchone()[0])
 
-    def subset_term_counts(self, filters: SearchFilters) -> list[tuple[str, str | None, int, int]]:
+    def subset_term_counts(
+        self, filters: SearchFilters, lists: tuple[str, ...] = LISTS
+    ) -> list[tuple[str, str | None, int, int]]:
         """(list, term, entries, items) within the subset; term None: free answers."""
-        subset, params = self._subset(filters)
+        narrow, params = self._in_subset("entry_id", filters)
+        marks = ", ".join("?" for _ in lists)
         rows = self.conn.execute(
             "SELECT liste, term, count(DISTINCT entry_id), count(*) FROM items "
-            f"WHERE liste != 'hovedmal' AND entry_id IN ({subset}) GROUP BY liste, term",
-            params,
+            f"WHERE liste IN ({marks}){narrow} GROUP BY liste, term",
+            [*lists, *params],
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -542,14 +575,34 @@ class Store:
             params.append(limit)
         return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
 
-    def lookup_rows(self) -> list[LookupRow]:
-        """(id, slug, title, 2012 name, 2024 name, 2012 number, 2024 number) for
-        every entry and place, for resolving what a user typed."""
-        cursor = self.conn.execute(
-            "SELECT e.id, e.slug, e.tittel, p.navn, p.navn_2024, p.nummer_2012, p.nummer_2024 "
-            "FROM entries e LEFT JOIN places p ON p.entry_id = e.id ORDER BY e.slug"
+    def find(self, how: str, value: str) -> list[tuple[int, str, str]]:
+        """(id, slug, title) of entries matching `value` one way: `slug`, `key`
+        (folded slug or title), `number` (municipality of any era), `place`
+        (folded municipality name of either era) or `part` (in slug or title)."""
+        where = {
+            "slug": "e.slug = :v",
+            "key": "e.slug_nokkel = :v OR e.tittel_nokkel = :v",
+            "number": "e.id IN (SELECT entry_id FROM places WHERE nummer_2012 = :v "
+            "OR nummer_2024 = :v)",
+            "place": "e.id IN (SELECT entry_id FROM places WHERE navn_nokkel = :v "
+            "OR navn_2024_nokkel = :v)",
+            "part": "instr(e.slug_nokkel, :v) > 0 OR instr(e.tittel_nokkel, :v) > 0",
+        }[how]
+        rows = self.conn.execute(
+            f"SELECT e.id, e.slug, e.tittel FROM entries e WHERE {where} ORDER BY e.slug",
+            {"v": value},
         )
-        return list(cursor.fetchall())
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def names_like(self, prefix: str, limit: int = 5000) -> list[str]:
+        """Slugs, titles and place names starting like `prefix`, for suggestions."""
+        rows = self.conn.execute(
+            "SELECT slug FROM entries WHERE slug_nokkel LIKE :p "
+            "UNION SELECT tittel FROM entries WHERE tittel_nokkel LIKE :p "
+            "UNION SELECT navn FROM places WHERE navn_nokkel LIKE :p LIMIT :n",
+            {"p": prefix + "%", "n": limit},
+        )
+        return [r[0] for r in rows if r[0]]
 
     def load_entries(self, ids: list[int]) -> list[Entry]:
         """Entries with everything they hold, in the order of `ids`."""
@@ -708,6 +761,10 @@ def _entry_row(entry: Entry, parser_version: int) -> dict[str, Any]:
 
 def _fold(text: str | None) -> str | None:
     return None if text is None else fold(text)
+
+
+def _key(text: str | None) -> str | None:
+    return None if text is None else key(text)
 
 
 def _write_search_row(conn: sqlite3.Connection, entry_id: int) -> None:

@@ -1,0 +1,197 @@
+"""Benchmarks: print figures and ratios against baselines measured in the same run.
+
+Usage: python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 11] [--work DIR]
+(`make bench` runs it with the sizes of docs/performance.md.)
+
+Whole processes, wall time, median of several runs, as a user meets them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.generate import write
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CLI = str(BIN / "tilflytting")
+TABLES = ("entries", "projects", "items", "places", "headings")
+
+
+def run(args: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Seconds one process takes, start to end."""
+    started = time.perf_counter()
+    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def median(args: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
+    run(args, env)  # warm the file cache
+    return statistics.median(run(args, env) for _ in range(runs))
+
+
+def peak_memory_mb(args: Sequence[str], env: dict[str, str]) -> float:
+    """Peak resident memory of a process, from GNU time."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *args],
+        env=env,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+    )
+    return int(result.stderr.strip().splitlines()[-1]) / 1024
+
+
+def with_db(db: Path) -> dict[str, str]:
+    return {**os.environ, "TILFLYTTING_DB": str(db)}
+
+
+def row(name: str, seconds: float, base: float | None = None, note: str = "") -> None:
+    ratio = f"{seconds / base:5.2f}x" if base else "      "
+    print(f"  {name:<52} {seconds * 1000:9.1f} ms  {ratio}  {note}")
+
+
+# -- start-up ------------------------------------------------------------------------------
+def startup(work: Path, runs: int) -> None:
+    db = work / "bundled.db"
+    subprocess.run([CLI, "import", "--db", str(db)], check=True, capture_output=True)
+    env = with_db(db)
+    python = str(BIN / "python")
+    print("\nStart-up (whole process; ratio against `python -c 'import typer'`)")
+    bare = median([python, "-c", "pass"], runs)
+    typer = median([python, "-c", "import typer"], runs)
+    row("python -c pass", bare, typer)
+    row("python -c 'import typer'  (baseline)", typer, typer)
+    row(
+        "python -c 'import sqlite_utils'",
+        median([python, "-c", "import sqlite_utils"], runs),
+        typer,
+    )
+    row("tilflytting --version  (target 1.15x)", median([CLI, "--version"], runs, env), typer)
+    row(
+        "tilflytting show holtalen  (target 1.5x)",
+        median([CLI, "show", "holtalen"], runs, env),
+        typer,
+    )
+    search = [CLI, "search", "--målgruppe", "barnefamilier"]
+    row("tilflytting search --målgruppe barnefamilier  (1.5x)", median(search, runs, env), typer)
+
+
+# -- import --------------------------------------------------------------------------------
+def imports(work: Path, size: int, runs: int) -> Path:
+    pages, db = work / f"pages-{size}", work / f"catalog-{size}.db"
+    if not pages.exists():
+        write(size, pages)
+    db.unlink(missing_ok=True)
+    env = with_db(db)
+    print(f"\nImport of {size:,} pages")
+    full = run([CLI, "import", str(pages)], env)
+    row("import into an empty database", full, note=f"{full / size * 1000:.2f} ms a page")
+    again = statistics.median(
+        run([CLI, "import", str(pages)], env) for _ in range(max(1, runs // 4))
+    )
+    row("import again, nothing changed  (target <= 0.10x)", again, full)
+    if size <= 10_000:
+        baseline = sqlite_utils_insert(db, work / f"baseline-{size}")
+        row("baseline: sqlite-utils insert of the same rows, FTS on", baseline, baseline)
+        row("tilflytting import  (target <= 2x the baseline)", full, baseline)
+    return db
+
+
+def sqlite_utils_insert(source: Path, folder: Path) -> float:
+    """Time `sqlite-utils insert` loading our rows, prepared as JSON beforehand,
+    into the same (empty) tables with the same FTS index."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    conn = sqlite3.connect(source)
+    conn.row_factory = sqlite3.Row
+    for table in (*TABLES, "entry_search"):
+        rows = [dict(r) for r in conn.execute(f"SELECT * FROM {table}")]
+        (folder / f"{table}.json").write_text(json.dumps(rows, ensure_ascii=False))
+    target = folder / "target.db"
+    subprocess.run([CLI, "vocab", "--db", str(target)], capture_output=True)  # migrations only
+    empty = sqlite3.connect(target)
+    empty.execute("PRAGMA foreign_keys = OFF")
+    started = time.perf_counter()
+    for table in (*TABLES, "entry_search"):
+        subprocess.run(
+            [
+                str(BIN / "sqlite-utils"),
+                "insert",
+                str(target),
+                table,
+                str(folder / f"{table}.json"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return time.perf_counter() - started
+
+
+# -- queries -------------------------------------------------------------------------------
+def queries(db: Path, size: int, runs: int) -> None:
+    env = with_db(db)
+    slugs = [r[0] for r in sqlite3.connect(db).execute("SELECT slug FROM entries LIMIT 2")]
+    print(f"\nQueries on {size:,} pages (whole command, start-up included; target < 150 ms)")
+    cases = {
+        "search --målgruppe barnefamilier --limit 20": [
+            "search",
+            "--målgruppe",
+            "barnefamilier",
+            "--limit",
+            "20",
+        ],
+        "search bolyst --limit 20  (full text)": ["search", "bolyst", "--limit", "20"],
+        "search bolyst --målgruppe ungdom --limit 20": [
+            "search",
+            "bolyst",
+            "--målgruppe",
+            "ungdom",
+            "--limit",
+            "20",
+        ],
+        f"show {slugs[0]}": ["show", slugs[0]],
+        "compare (two entries)": ["compare", *slugs],
+        "summarise --list malgrupper": ["summarise", "--list", "malgrupper"],
+    }
+    for name, args in cases.items():
+        row(name, median([CLI, *args], runs, env))
+
+
+def memory(db: Path, pages: Path) -> None:
+    db.unlink(missing_ok=True)
+    peak = peak_memory_mb([CLI, "import", str(pages)], with_db(db))
+    print(f"\n  peak memory importing {pages.name}: {peak:.0f} MB  (target < 300 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="tilflytting-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work folder {work}")
+    startup(work, args.runs)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        db = imports(work, size, args.runs)
+        queries(db, size, max(3, args.runs // 2))
+    memory(work / "memory.db", work / f"pages-{sizes[-1]}")
+
+
+if __name__ == "__main__":
+    main()
