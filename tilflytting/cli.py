@@ -6,21 +6,23 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 import partly done (some files failed).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from tilflytting import __version__
+from tilflytting.model import SearchRequest
 
 if TYPE_CHECKING:
-    from tilflytting.search import SearchRequest
     from tilflytting.store import Store
 
 EXIT_ERROR = 1
@@ -73,6 +75,9 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def default_db() -> Path:
@@ -175,9 +180,7 @@ def list_command(
     limit: Annotated[
         int | None, typer.Option("--limit", min=0, help="Show at most this many entries.")
     ] = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """One row per entry: slug, title, municipalities, county, periods, list sizes."""
@@ -212,135 +215,128 @@ def show_command(
     output.emit(result, fmt.value)
 
 
-# The filters `search` and the reports share: one definition, the same
-# options everywhere.
-Malgruppe = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
+# The filters `search`, the reports and `export` share. Like sqlite-utils'
+# shared output options: one decorator gives every such command the same
+# options, and hands them over as one SearchRequest.
+FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "malgruppe": (
+        Annotated[list[str] | None, typer.Option(
+            "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several).")],
+        None,
     ),
-]
-Aktivitet = Annotated[
-    list[str] | None, typer.Option("--aktivitet", help="Activity term (repeatable).")
-]
-Salgsargument = Annotated[
-    list[str] | None, typer.Option("--salgsargument", help="Selling point term (repeatable).")
-]
-Partner = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--partner", help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable)."
+    "aktivitet": (
+        Annotated[list[str] | None, typer.Option(
+            "--aktivitet", help="Activity term (repeatable).")],
+        None,
     ),
-]
-Fylke = Annotated[
-    list[str] | None, typer.Option("--fylke", help="County, 2012 or 2024 name (repeatable).")
-]
-Kommune = Annotated[
-    list[str] | None,
-    typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
-]
-Region = Annotated[
-    list[str] | None, typer.Option("--region", help="Region, e.g. Hardanger (repeatable).")
-]
-Year = Annotated[
-    int | None,
-    typer.Option("--år", "--aar", help="A project active this year (open-ended ones until today)."),
-]
-SpanFrom = Annotated[
-    int | None, typer.Option("--fra", help="A project active in or after this year.")
-]
-SpanTo = Annotated[
-    int | None, typer.Option("--til", help="A project active in or before this year.")
-]
-Complete = Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")]
+    "salgsargument": (
+        Annotated[list[str] | None, typer.Option(
+            "--salgsargument", help="Selling point term (repeatable).")],
+        None,
+    ),
+    "partner": (
+        Annotated[list[str] | None, typer.Option(
+            "--partner",
+            help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).")],
+        None,
+    ),
+    "fylke": (
+        Annotated[list[str] | None, typer.Option(
+            "--fylke", help="County, 2012 or 2024 name (repeatable).")],
+        None,
+    ),
+    "kommune": (
+        Annotated[list[str] | None, typer.Option(
+            "--kommune", help="Municipality name or number, old or new (repeatable).")],
+        None,
+    ),
+    "region": (
+        Annotated[list[str] | None, typer.Option(
+            "--region", help="Region, e.g. Hardanger (repeatable).")],
+        None,
+    ),
+    "year": (
+        Annotated[int | None, typer.Option(
+            "--år", "--aar", help="A project active this year (open-ended ones until today).")],
+        None,
+    ),
+    "span_from": (
+        Annotated[int | None, typer.Option(
+            "--fra", help="A project active in or after this year.")],
+        None,
+    ),
+    "span_to": (
+        Annotated[int | None, typer.Option(
+            "--til", help="A project active in or before this year.")],
+        None,
+    ),
+    "complete": (
+        Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")],
+        False,
+    ),
+}  # fmt: skip
+FACET_LISTS = {"malgruppe": "malgrupper", "aktivitet": "aktiviteter",
+               "salgsargument": "salgsargumenter", "partner": "samarbeidspartnere"}  # fmt: skip
 
 
-def _request(
-    malgruppe: list[str] | None,
-    aktivitet: list[str] | None,
-    salgsargument: list[str] | None,
-    partner: list[str] | None,
-    fylke: list[str] | None,
-    kommune: list[str] | None,
-    region: list[str] | None,
-    year: int | None,
-    span_from: int | None,
-    span_to: int | None,
-    complete: bool,
-    text: str = "",
-    raw: bool = False,
-    limit: int | None = None,
-) -> SearchRequest:
-    from tilflytting.search import SearchRequest
+def with_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the filter options to `command`, which receives them as `request`."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "request"]
+    db = [p for p in own if p.name == "db"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, (kind, default) in FILTER_OPTIONS.items()
+    ]
+    parameters = [p for p in own if p.name != "db"] + added + db
 
-    facets = {
-        "malgrupper": malgruppe,
-        "aktiviteter": aktivitet,
-        "salgsargumenter": salgsargument,
-        "samarbeidspartnere": partner,
-    }
+    @functools.wraps(command)
+    def wrapper(**values: Any) -> None:
+        chosen = {name: values.pop(name) for name in FILTER_OPTIONS}
+        command(request=_request(chosen), **values)
+
+    wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in parameters]
+    )
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
+
+
+def _request(chosen: dict[str, Any]) -> SearchRequest:
+    facets = {FACET_LISTS[name]: chosen[name] for name in FACET_LISTS if chosen[name]}
     return SearchRequest(
-        text,
-        raw,
-        {k: v for k, v in facets.items() if v},
-        fylke or [],
-        kommune or [],
-        region or [],
-        year,
-        span_from,
-        span_to,
-        complete,
-        limit,
+        facets=facets,
+        fylke=chosen["fylke"] or [],
+        kommune=chosen["kommune"] or [],
+        region=chosen["region"] or [],
+        year=chosen["year"],
+        span_from=chosen["span_from"],
+        span_to=chosen["span_to"],
+        complete=chosen["complete"],
     )
 
 
 @app.command("search")
+@with_filters
 def search_command(
+    request: SearchRequest,
     query: Annotated[
         str, typer.Argument(help="Words to find (any case, æøå optional; word* for a prefix).")
     ] = "",
-    malgruppe: Malgruppe = None,
-    aktivitet: Aktivitet = None,
-    salgsargument: Salgsargument = None,
-    partner: Partner = None,
-    fylke: Fylke = None,
-    kommune: Kommune = None,
-    region: Region = None,
-    year: Year = None,
-    span_from: SpanFrom = None,
-    span_to: SpanTo = None,
-    complete: Complete = False,
     raw: Annotated[
         bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
     ] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=0, help="At most this many hits.")
     ] = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """Full-text search with facets; different filters AND, a repeated one ORs."""
     from tilflytting import output
     from tilflytting.search import search
 
-    request = _request(
-        malgruppe,
-        aktivitet,
-        salgsargument,
-        partner,
-        fylke,
-        kommune,
-        region,
-        year,
-        span_from,
-        span_to,
-        complete,
-        query,
-        raw,
-        limit,
-    )
+    request.text, request.raw, request.limit = query, raw, limit
     with opened(db) as store:
         result = output.answer(lambda: search(store, request))
     output.emit(result, fmt.value)
@@ -352,9 +348,7 @@ def compare_command(
         list[str],
         typer.Argument(help="Two or more entries: slug, title, municipality name or number."),
     ],
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """Entries side by side: places, projects, each list's terms, and how alike they are."""
@@ -366,23 +360,16 @@ def compare_command(
 
 
 @app.command("summarise")
+@with_filters
 def summarise_command(
-    malgruppe: Malgruppe = None,
-    aktivitet: Aktivitet = None,
-    salgsargument: Salgsargument = None,
-    partner: Partner = None,
-    fylke: Fylke = None,
-    kommune: Kommune = None,
-    region: Region = None,
-    year: Year = None,
-    span_from: SpanFrom = None,
-    span_to: SpanTo = None,
-    complete: Complete = False,
+    request: SearchRequest,
     liste: Annotated[
-        str | None, typer.Option("--list", "--liste", help="Only this list (e.g. malgrupper).")
+        str | None,
+        typer.Option("--list", "--liste", help="Only this list (e.g. malgrupper)."),
     ] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="Cross-table by fylke (2024), fylke2012 or region.")
+        str | None,
+        typer.Option("--by", help="Cross-table by fylke (2024), fylke2012 or region."),
     ] = None,
     top: Annotated[
         int | None, typer.Option("--top", min=1, help="Only the N most used terms per list.")
@@ -391,28 +378,13 @@ def summarise_command(
         bool,
         typer.Option("--folketall", help="Add population growth over the entries' project years."),
     ] = False,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """The catalog (or the entries the filters choose) in numbers."""
     from tilflytting import output, reports
     from tilflytting.search import resolve_filters
 
-    request = _request(
-        malgruppe,
-        aktivitet,
-        salgsargument,
-        partner,
-        fylke,
-        kommune,
-        region,
-        year,
-        span_from,
-        span_to,
-        complete,
-    )
     with opened(db) as store:
         result = output.answer(
             lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top, folketall)
@@ -424,44 +396,20 @@ app.command("summarize", help="The same as summarise.", hidden=True)(summarise_c
 
 
 @app.command("similar")
+@with_filters
 def similar_command(
+    request: SearchRequest,
     entry: Annotated[
         str, typer.Argument(help="The entry to find others like: slug, title, municipality.")
     ],
-    malgruppe: Malgruppe = None,
-    aktivitet: Aktivitet = None,
-    salgsargument: Salgsargument = None,
-    partner: Partner = None,
-    fylke: Fylke = None,
-    kommune: Kommune = None,
-    region: Region = None,
-    year: Year = None,
-    span_from: SpanFrom = None,
-    span_to: SpanTo = None,
-    complete: Complete = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many to show.")] = 10,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """The entries most like one, by shared terms (rare terms count more)."""
     from tilflytting import output, reports
     from tilflytting.search import resolve_filters
 
-    request = _request(
-        malgruppe,
-        aktivitet,
-        salgsargument,
-        partner,
-        fylke,
-        kommune,
-        region,
-        year,
-        span_from,
-        span_to,
-        complete,
-    )
     with opened(db) as store:
         result = output.answer(
             lambda: reports.similar(store, entry, resolve_filters(request)[0], limit)
@@ -470,40 +418,16 @@ def similar_command(
 
 
 @app.command("timeline")
+@with_filters
 def timeline_command(
-    malgruppe: Malgruppe = None,
-    aktivitet: Aktivitet = None,
-    salgsargument: Salgsargument = None,
-    partner: Partner = None,
-    fylke: Fylke = None,
-    kommune: Kommune = None,
-    region: Region = None,
-    year: Year = None,
-    span_from: SpanFrom = None,
-    span_to: SpanTo = None,
-    complete: Complete = False,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    request: SearchRequest,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """Project periods as bars over the years, grouped by entry."""
     from tilflytting import output, reports
     from tilflytting.search import resolve_filters
 
-    request = _request(
-        malgruppe,
-        aktivitet,
-        salgsargument,
-        partner,
-        fylke,
-        kommune,
-        region,
-        year,
-        span_from,
-        span_to,
-        complete,
-    )
     with opened(db) as store:
         result = output.answer(lambda: reports.timeline(store, resolve_filters(request)[0]))
     output.emit(result, fmt.value)
@@ -534,9 +458,7 @@ def folketall_command(
             "--update", help="Check a newer population CSV (same columns) and use it from now on."
         ),
     ] = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """Population around an entry (SSB table 07459): per year, over each project period."""
@@ -564,7 +486,9 @@ class ExportFormat(StrEnum):
 
 
 @app.command("export")
+@with_filters
 def export_command(
+    request: SearchRequest,
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="What to write.")
     ] = ExportFormat.json,
@@ -581,17 +505,6 @@ def export_command(
     by: Annotated[
         str, typer.Option("--by", help="Markdown: group by fylke (2024) or fylke2012.")
     ] = "fylke",
-    malgruppe: Malgruppe = None,
-    aktivitet: Aktivitet = None,
-    salgsargument: Salgsargument = None,
-    partner: Partner = None,
-    fylke: Fylke = None,
-    kommune: Kommune = None,
-    region: Region = None,
-    year: Year = None,
-    span_from: SpanFrom = None,
-    span_to: SpanTo = None,
-    complete: Complete = False,
     db: DbOption = None,
 ) -> None:
     """The catalog, or the entries the filters choose, as files for reports and publishing."""
@@ -599,19 +512,6 @@ def export_command(
     from tilflytting.export import export_catalog
     from tilflytting.search import resolve_filters
 
-    request = _request(
-        malgruppe,
-        aktivitet,
-        salgsargument,
-        partner,
-        fylke,
-        kommune,
-        region,
-        year,
-        span_from,
-        span_to,
-        complete,
-    )
     with opened(db) as store:
         done = output.answer(
             lambda: export_catalog(
@@ -638,9 +538,7 @@ def vocab_command(
         bool,
         typer.Option("--apply", help="Normalise stored items again after the vocabulary changed."),
     ] = False,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
     """The controlled vocabulary: each list's terms and how many entries use them."""

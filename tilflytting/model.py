@@ -138,3 +138,20 @@ class SearchFilters:
     span_to: int | None = None
     complete: bool = False
     this_year: int = 2026  # open-ended projects run until this year
+
+
+@dataclass
+class SearchRequest:
+    """A search as the user asked it, before anything is resolved."""
+
+    text: str = ""
+    raw: bool = False
+    facets: dict[str, list[str]] = field(default_factory=dict)  # list -> typed values
+    fylke: list[str] = field(default_factory=list)
+    kommune: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    year: int | None = None
+    span_from: int | None = None
+    span_to: int | None = None
+    complete: bool = False
+    limit: int | None = None

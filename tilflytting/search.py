@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from tilflytting.fold import fold, key
-from tilflytting.model import Entry, SearchFilters
+from tilflytting.model import Entry, SearchFilters, SearchRequest
 from tilflytting.places import reference
 from tilflytting.query import QueryError, county_name, entry_json, kommune_names
 from tilflytting.results import SearchResult
@@ -32,23 +31,6 @@ FACET_OPTIONS = {
     "salgsargumenter": "--salgsargument",
     "samarbeidspartnere": "--partner",
 }
-
-
-@dataclass
-class SearchRequest:
-    """A search as the user asked it, before anything is resolved."""
-
-    text: str = ""
-    raw: bool = False
-    facets: dict[str, list[str]] = field(default_factory=dict)  # list -> typed values
-    fylke: list[str] = field(default_factory=list)
-    kommune: list[str] = field(default_factory=list)
-    region: list[str] = field(default_factory=list)
-    year: int | None = None
-    span_from: int | None = None
-    span_to: int | None = None
-    complete: bool = False
-    limit: int | None = None
 
 
 # -- the FTS5 query ------------------------------------------------------------
