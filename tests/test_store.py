@@ -88,7 +88,7 @@ def test_migrated_schema(db: Path) -> None:
         "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel",
     ]  # fmt: skip
     indexes = {row[1] for row in store.conn.execute("PRAGMA index_list(items)")}
-    assert "idx_items_liste_term" in indexes
+    assert "idx_items_liste_term_entry_id" in indexes
 
 
 def test_newer_schema_is_refused_untouched(db: Path) -> None:

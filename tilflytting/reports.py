@@ -228,19 +228,20 @@ def _cross_total(row: dict[str, Any]) -> int:
 
 
 def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, int]]:
-    """Projects started each year, and projects running each year."""
+    """Projects started each year, and projects running each year: a running
+    sum of starts less the projects whose last year was the year before."""
     this_year = date.today().year
-    started: Counter[int] = Counter()
-    running: Counter[int] = Counter()
-    for _, _, _, start, end, ongoing in store.project_rows(filters):
-        if start is None:
-            continue
-        started[start] += 1
-        last = this_year if ongoing and end is None else (end or start)
-        running.update(range(start, min(last, this_year) + 1))
-    years = sorted(set(started) | set(running))
+    started, ended = store.project_years(filters, this_year)
+    if not started:
+        return {"startet": {}, "aktive": {}}
+    running, total = {}, 0
+    for year in range(min(started), max([*ended, *started]) + 1):
+        total += started.get(year, 0)
+        running[year] = total
+        total -= ended.get(year, 0)
+    years = [y for y in running if running[y] or started.get(y)]
     return {
-        "startet": {str(y): started[y] for y in years},
+        "startet": {str(y): started.get(y, 0) for y in years},
         "aktive": {str(y): running[y] for y in years},
     }
 

