@@ -179,3 +179,17 @@ def test_timeline_draws_bars(catalog: Cli, monkeypatch: pytest.MonkeyPatch) -> N
 def test_every_report_prints_every_format(catalog: Cli, command: list[str], fmt: str) -> None:
     result = catalog(*command, "--format", fmt)
     assert result.exit_code == 0 and result.stdout.strip()
+
+
+def test_backwards_period_never_makes_running_counts_negative(tmp_path: Any) -> None:
+    entry = tmp_path / "bakvendt.yaml"
+    entry.write_text(
+        "tittel: Bakvendt\nkommuner: [Tynset]\nprosjekter:\n"
+        "  - {navn: A, fra: 2012, til: 2008}\n  - {navn: B, fra: 2010, til: 2011}\n",
+        "utf-8",
+    )
+    cli = Cli(tmp_path / "b.db")
+    assert cli("import", str(entry)).exit_code == 0
+    years = as_json(cli, "summarise")["prosjekter"]
+    assert years["aktive"] == {"2010": 1, "2011": 1, "2012": 1}
+    assert years["startet"] == {"2010": 1, "2011": 0, "2012": 1}
