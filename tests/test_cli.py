@@ -238,3 +238,17 @@ def test_list_table_shows_slug_and_title(
     assert "Tilflyttingstiltak i Holtålen" in result.stdout
     # Two lines of partners and target groups hold two items each.
     assert "2005–2012 (3)" in result.stdout and "10/3/9/6" in result.stdout
+
+
+def test_version_without_the_cli_framework() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['tilflytting', '--version']; "
+        "from tilflytting.entry import main; main(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('typer', 'rich'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    version, loaded = out.stdout.splitlines()
+    assert version.startswith("tilflytting ") and loaded == "[]"

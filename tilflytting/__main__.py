@@ -1,3 +1,3 @@
-from tilflytting.cli import main
+from tilflytting.entry import main
 
 main()

@@ -212,8 +212,6 @@ def _entry(data: dict[str, Any], lines: dict[str, int]) -> Entry:
         _to_project(raw, lines.get(f"prosjekter[{i}]"))
         for i, raw in enumerate(data.get("prosjekter") or [])
     ]
-    if not entry.complete:
-        entry.warn("entry is marked incomplete (komplett: false)", lines.get("komplett"))
     return entry
 
 
