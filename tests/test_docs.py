@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shlex
+from pathlib import Path
 from typing import Any
 
+import pytest
 import typer.main
 
-from tests.conftest import ROOT
+from tests.conftest import CATALOG, ROOT, Cli
 from tilflytting.cli import app
 from tilflytting.entry_yaml import parse_yaml
 from tilflytting.normalise import normalise
@@ -48,3 +51,42 @@ def test_cli_reference_is_current() -> None:
 
     current = (ROOT / "docs" / "cli.md").read_text("utf-8")
     assert current == main(), "docs/cli.md is stale: run `make docs`"
+
+
+def readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```console\n(.*?)```", readme, re.S)
+    lines = [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+    # Comments and shell redirections are the shell's, not the command's.
+    commands = [line.split("  #")[0].split(" > ")[0].strip() for line in lines]
+    return [command for command in commands if command.startswith("tilflytting ")]
+
+
+def test_readme_shows_every_command_running() -> None:
+    shown = {shlex.split(command)[1] for command in readme_commands()}
+    assert {
+        "import",
+        "list",
+        "show",
+        "search",
+        "compare",
+        "summarise",
+        "similar",
+        "timeline",
+        "folketall",
+        "export",
+        "vocab",
+    } <= shown
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_readme_examples_run(
+    command: str, catalog_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # exports write files here
+    args = shlex.split(command)[1:]
+    if args[:1] == ["import"]:
+        args = ["import", str(CATALOG)]  # the README imports the corpus, absent in a user's clone
+    result = catalog_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
