@@ -81,7 +81,9 @@ FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output
 
 
 def default_db() -> Path:
-    return Path(typer.get_app_dir("tilflytting")) / "catalog.db"
+    from tilflytting.paths import user_dir
+
+    return user_dir() / "catalog.db"
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:

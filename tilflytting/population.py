@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tilflytting.model import Entry, Place
+from tilflytting.paths import user_dir
 from tilflytting.places import data_dir, reference
 from tilflytting.query import QueryError, show_entry
 from tilflytting.results import FolketallResult, TableResult
@@ -60,14 +60,7 @@ class PopulationData:
 
 def user_file() -> Path:
     """Where `folketall --update` keeps a newer file (the user's data folder)."""
-    base = os.environ.get("TILFLYTTING_DATA") or _app_dir()
-    return Path(base) / "folkemengde.csv"
-
-
-def _app_dir() -> str:
-    import typer
-
-    return typer.get_app_dir("tilflytting")
+    return user_dir() / "folkemengde.csv"
 
 
 def source_file() -> Path:
