@@ -82,3 +82,13 @@ def test_any_text_parses_or_fails_cleanly(text: str) -> None:
     except PageError:
         return
     assert entry.title.strip()
+
+
+@given(st.text(max_size=200))
+def test_folding_is_ascii_lowercase_and_keeps_plain_words(text: str) -> None:
+    from tilflytting.fold import fold, key
+
+    folded = fold(text)
+    assert folded == folded.lower() or not folded.isascii()
+    assert key(text).isascii() and key(text) == key(folded)
+    assert fold("Tromsø Holtålen ÆRØ") == "tromso holtalen aero"

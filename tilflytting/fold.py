@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A", "ß": "ss"})
+# Letters folded the Norwegian way. A chain of str.replace is several times
+# faster than str.translate with multi-letter replacements.
+_LETTERS = (("æ", "ae"), ("Æ", "Ae"), ("ø", "o"), ("Ø", "O"), ("å", "a"), ("Å", "A"), ("ß", "ss"))
+# Every block of combining marks: what NFKD splits off accented letters.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # C0 and C1 controls except tab and newline, plus the bidi embedding and
 # override characters that can reorder what a terminal shows.
@@ -18,12 +22,12 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 
 def fold(text: str) -> str:
     """Lowercase ASCII form of `text`: æøå folded, other accents dropped."""
-    translated = text.translate(_LETTERS)
-    if translated.isascii():  # the usual case once æøå are gone: no decomposition needed
-        return translated.lower()
-    decomposed = unicodedata.normalize("NFKD", translated)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.lower()
+    for letter, ascii_form in _LETTERS:
+        if letter in text:
+            text = text.replace(letter, ascii_form)
+    if text.isascii():  # the usual case once æøå are gone: no decomposition needed
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def key(text: str) -> str:
