@@ -31,7 +31,8 @@ app = typer.Typer(
     name="tilflytting",
     help=(
         "A catalog of Norwegian in-migration work (tilflyttingsarbeid): import catalog pages "
-        "into a local SQLite database, then list and show them.\n\n"
+        "into a local SQLite database; list, show, search, compare and summarise them; "
+        "put them beside population figures; export them for reports.\n\n"
         "Exit codes: 0 ok, 1 error, 2 usage error, 3 import partly done."
     ),
     no_args_is_help=True,
