@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -90,3 +91,23 @@ def test_readme_examples_run(
     result = catalog_cli(*args)
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def search_doc_examples() -> list[str]:
+    doc = (ROOT / "docs" / "search.md").read_text("utf-8")
+    table = doc.split("| you type | finds |")[1].split("\n\n")[0]
+    return [
+        typed
+        for row in table.splitlines()[2:]
+        for typed in re.findall(r"`([^`]+)`", row.split("|")[1])
+    ]
+
+
+@pytest.mark.parametrize("typed", search_doc_examples())
+def test_search_doc_examples_run(typed: str, catalog_cli: Cli) -> None:
+    result = catalog_cli("search", typed, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    if typed.lower().startswith(("holt", "vertskap")):
+        assert any(
+            row["slug"] == "tilflyttingstiltak-i-holtalen" for row in json.loads(result.stdout)
+        )
