@@ -76,3 +76,19 @@ def test_page_to_yaml_and_back_is_the_same_entry(name: str) -> None:
     data = entry_to_data(entry)
     again = normalise(parse_yaml(dump_yaml(data)))
     assert entry_to_data(again) == data
+
+
+def test_namesake_municipalities_need_their_county() -> None:
+    entry = normalise(parse_yaml("tittel: X\nkommuner: [Herøy (Nordland), Bø (Telemark)]\n"))
+    assert [(p.name, p.nr_2012, p.nr_2024) for p in entry.places] == [
+        ("Herøy", "1818", "1818"),
+        ("Bø", "0821", "4020"),  # Bø in Telemark became part of Midt-Telemark
+    ]
+    bare = normalise(parse_yaml("tittel: X\nkommuner: [Herøy]\n"))
+    (problem,) = [p for p in bare.problems if p.level == "error"]
+    assert "ambiguous" in problem.message and "Herøy (Møre og Romsdal)" in problem.message
+    counties = normalise(parse_yaml("tittel: X\nfylke: [Oppland, Buskerud]\n"))
+    assert [(p.fylke_2012, p.fylke_2024) for p in counties.places] == [
+        ("Oppland", "Innlandet"),
+        ("Buskerud", "Buskerud"),
+    ]
