@@ -112,3 +112,24 @@ def test_page_without_title_is_an_error() -> None:
 )
 def test_heading_recognition(line: str, kind: str | None) -> None:
     assert heading_kind(line) == kind
+
+
+def test_items_on_the_heading_line() -> None:
+    entry = page("items-after-colon.txt")
+    assert [i.text for i in entry.lists["malgrupper"]] == [
+        "Ungdom",
+        "barnefamilier",
+        "hyttefolk",
+        "kvinner",
+        "entreprenører",
+    ]
+    assert [i.term for i in entry.lists["malgrupper"]] == [
+        "ungdom",
+        "barnefamilier",
+        "hyttefolk",
+        "kvinner",
+        "entreprenorer",
+    ]
+    assert [i.text for i in entry.lists["salgsargumenter"]] == ["Friluftsliv", "Vakker natur"]
+    assert [i.text for i in entry.lists["aktiviteter"]] == ["Vertskapsordning"]
+    assert not [p for p in entry.problems if "no items" in p.message]

@@ -103,9 +103,11 @@ def _lines(text: str) -> list[Line]:
 
 @lru_cache(maxsize=8192)
 def heading_kind(text: str) -> str | None:
-    """Which list a heading line introduces, or None if it is no list heading."""
-    words = fold(text).strip().rstrip(":").replace(":", " ").split()
-    if not words or len(text) > 80 or text.rstrip().endswith((".", "!", "?")):
+    """Which list a heading line introduces, or None if it is no list heading.
+    Words after a colon are the heading's items, not part of it."""
+    head = text.split(":", 1)[0]
+    words = fold(head).split()
+    if not words or len(head) > 80 or head.rstrip().endswith((".", "!", "?")):
         return None
     if len(words) > 1 and words[1] in _VERBS:
         return None
@@ -281,6 +283,12 @@ class _PageParser:
         self._close_section()
         self.entry.headings.append(Heading(line.text, kind, line.no))
         self.state = _Section(kind=kind, after_heading=True, lists_started=True)
+        # `Målgrupper: Ungdom, barnefamilier`: the items follow on the same line.
+        _, colon, rest = line.text.partition(":")
+        for part in re.split(r"[,;]", rest) if colon else []:
+            if part.strip():
+                self._add_item(kind, part.strip().rstrip("."), line.no)
+                self.state.items += 1
 
     def _list_line(self, body: list[Line], index: int) -> bool:
         """Take the line as an item of the current list if it is one."""
