@@ -201,4 +201,6 @@ def _why_empty(
     for option, single in singles.items():
         if single != SearchFilters(this_year=single.this_year):
             alone.append(f"{option}: {len(store.search(None, single))}")
+    if len(alone) == 1:
+        return f"nothing matches {alone[0].rsplit(':', 1)[0]}"
     return "no entry fits all of these together; alone they find " + ", ".join(alone)
