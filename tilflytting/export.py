@@ -34,7 +34,7 @@ def export_catalog(
     """The entries `filters` choose, exported; the HTML site gets the summary too."""
     from tilflytting.reports import catalog_part, summarise
 
-    entries = catalog_part(store, filters)
+    entries = catalog_part(store, filters, raw=fmt == "yaml")
     summary = summarise(store, filters, top=None).tables if fmt == "html" else None
     database = Path(store.path).stem if fmt == "datasette-metadata" else "catalog"
     return export(entries, fmt, out, summary=summary, database=database, **options)

@@ -216,7 +216,7 @@ def reapply_vocabulary(store: Store) -> int:
     changed = 0
     with store.transaction():
         for entry_id, _, _ in store.sources():
-            (entry,) = store.load_entries([entry_id])
+            (entry,) = store.load_entries([entry_id], raw=True)
             before = [(i.text, i.term, i.detail) for items in entry.lists.values() for i in items]
             apply_vocabulary(entry)
             after = [(i.text, i.term, i.detail) for items in entry.lists.values() for i in items]

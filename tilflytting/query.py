@@ -191,7 +191,7 @@ def _suggest(store: Store, text: str) -> list[str]:
 def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
     found = resolve(store, text)
     if len(found.ids) == 1:
-        entry = store.load_entries(found.ids)[0]
+        entry = store.load_entries(found.ids, raw=True)[0]  # raw: `--format yaml` writes them
         return EntryDetail(entry_json(entry), entry, sources)
     if found.ids:
         raise AmbiguousEntry(text, found.candidates)

@@ -365,6 +365,7 @@ def timeline(store: Store, filters: SearchFilters) -> TimelineResult:
     return TimelineResult(sorted(entries.values(), key=lambda r: r["slug"]), first, this_year)
 
 
-def catalog_part(store: Store, filters: SearchFilters) -> list[Entry]:
-    """Every entry the filters allow, by slug (for exports)."""
-    return store.load_entries([entry_id for entry_id, _ in store.search(None, filters)])
+def catalog_part(store: Store, filters: SearchFilters, raw: bool = False) -> list[Entry]:
+    """Every entry the filters allow, by slug (for exports; `raw` for YAML)."""
+    ids = [entry_id for entry_id, _ in store.search(None, filters)]
+    return store.load_entries(ids, raw=raw)

@@ -34,6 +34,7 @@ from tilflytting.model import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
+LOAD_BATCH = 500  # entries read per round of queries (SQLite allows 32,766 variables)
 SEARCH_COLUMNS = ["tittel", "ingress", "tekst", "prosjekter", "lister", "steder"]
 # bm25 weights per column, in SEARCH_COLUMNS order: a word in the title
 # counts most, one in the free text least.
@@ -631,62 +632,71 @@ class Store:
         )
         return [r[0] for r in rows if r[0]]
 
-    def load_entries(self, ids: list[int]) -> list[Entry]:
-        """Entries with everything they hold, in the order of `ids`."""
-        return [self._load(entry_id) for entry_id in ids]
+    def load_entries(self, ids: list[int], raw: bool = False) -> list[Entry]:
+        """Entries with everything they hold, in the order of `ids`, read in
+        batches (five queries per LOAD_BATCH entries). `raw`: also the lists
+        as written, which only YAML export and `vocab --apply` need."""
+        loaded: dict[int, Entry] = {}
+        for start in range(0, len(ids), LOAD_BATCH):
+            batch = ids[start : start + LOAD_BATCH]
+            loaded.update(self._load_batch(batch, raw))
+        return [loaded[entry_id] for entry_id in ids]
 
-    def _load(self, entry_id: int) -> Entry:
-        cursor = self.conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,))
+    def _load_batch(self, ids: list[int], raw: bool) -> dict[int, Entry]:
+        marks = ", ".join("?" for _ in ids)
+        cursor = self.conn.execute(f"SELECT * FROM entries WHERE id IN ({marks})", ids)
         columns = [d[0] for d in cursor.description]
-        row = dict(zip(columns, cursor.fetchone(), strict=True))
-        entry = Entry(title=row["tittel"], title_line=row["tittel_linje"])
-        entry.slug, entry.lead, entry.text = row["slug"], row["ingress"], row["tekst"]
-        entry.areas = json.loads(row["fagomrader"])
-        entry.region, entry.complete = row["region"], bool(row["komplett"])
-        entry.problems = [Problem(p["melding"], p["linje"]) for p in json.loads(row["advarsler"])]
-        entry.url = row["kilde_url"]
+        entries = {row[0]: _entry_from(dict(zip(columns, row, strict=True)), raw) for row in cursor}
+        query = self.conn.execute
+        for entry_id, *fields in query(
+            "SELECT entry_id, navn, fra, til, pagaende, periode, linje FROM projects "
+            f"WHERE entry_id IN ({marks}) ORDER BY entry_id, pos",
+            ids,
+        ):
+            name, start, end, ongoing, period, line = fields
+            entries[entry_id].projects.append(
+                Project(name, start, end, bool(ongoing), period, line)
+            )
+        for entry_id, name, text, term, line, cut, detail in query(
+            "SELECT entry_id, liste, tekst, term, linje, avkortet, detalj FROM items "
+            f"WHERE entry_id IN ({marks}) ORDER BY entry_id, pos",
+            ids,
+        ):
+            entry = entries[entry_id]
+            target = entry.main_goal if name == "hovedmal" else entry.lists[name]
+            target.append(Item(text, line, term, bool(cut), detail))
+        for entry_id, *place in query(
+            "SELECT entry_id, type, navn, nummer_2012, fylke_2012, navn_2024, nummer_2024, "
+            f"fylke_2024 FROM places WHERE entry_id IN ({marks}) ORDER BY entry_id, pos",
+            ids,
+        ):
+            entries[entry_id].places.append(Place(*place))
+        for entry_id, *heading in query(
+            f"SELECT entry_id, tekst, type, linje FROM headings WHERE entry_id IN ({marks}) "
+            "ORDER BY entry_id, linje",
+            ids,
+        ):
+            entries[entry_id].headings.append(Heading(*heading))
+        return entries
+
+
+def _entry_from(row: dict[str, Any], raw: bool) -> Entry:
+    """An entry from its row in `entries`; children are added by the caller."""
+    entry = Entry(title=row["tittel"], title_line=row["tittel_linje"])
+    entry.slug, entry.lead, entry.text = row["slug"], row["ingress"], row["tekst"]
+    entry.areas = json.loads(row["fagomrader"])
+    entry.region, entry.complete = row["region"], bool(row["komplett"])
+    entry.problems = [Problem(p["melding"], p["linje"]) for p in json.loads(row["advarsler"])]
+    entry.url = row["kilde_url"]
+    if raw:
         entry.raw_lists = {
             name: [Item(i["tekst"], i["linje"], i.get("term"), i["avkortet"]) for i in items]
             for name, items in json.loads(row["lister_raw"] or "{}").items()
         }
-        entry.source = Source(
-            row["kilde_fil"], row["sha256"], row["tegnsett"], row["format"], row["kilde_url"]
-        )
-        self._load_children(entry_id, entry)
-        return entry
-
-    def _load_children(self, entry_id: int, entry: Entry) -> None:
-        query = self.conn.execute
-        entry.projects = [
-            Project(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
-            for r in query(
-                "SELECT navn, fra, til, pagaende, periode, linje FROM projects "
-                "WHERE entry_id = ? ORDER BY pos",
-                (entry_id,),
-            )
-        ]
-        for name, text, term, line, cut, detail in query(
-            "SELECT liste, tekst, term, linje, avkortet, detalj FROM items WHERE entry_id = ? "
-            "ORDER BY pos",
-            (entry_id,),
-        ):
-            target = entry.main_goal if name == "hovedmal" else entry.lists[name]
-            target.append(Item(text, line, term, bool(cut), detail))
-        entry.places = [
-            Place(*row)
-            for row in query(
-                "SELECT type, navn, nummer_2012, fylke_2012, navn_2024, nummer_2024, fylke_2024 "
-                "FROM places WHERE entry_id = ? ORDER BY pos",
-                (entry_id,),
-            )
-        ]
-        entry.headings = [
-            Heading(*row)
-            for row in query(
-                "SELECT tekst, type, linje FROM headings WHERE entry_id = ? ORDER BY linje",
-                (entry_id,),
-            )
-        ]
+    entry.source = Source(
+        row["kilde_fil"], row["sha256"], row["tegnsett"], row["format"], row["kilde_url"]
+    )
+    return entry
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
