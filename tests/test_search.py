@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from tests.conftest import CATALOG, Cli
 from tilflytting.importer import import_paths
 from tilflytting.model import SearchFilters
 from tilflytting.search import build_match
-from tilflytting.store import Store
+from tilflytting.store import Store, search_sql
 
 
 @pytest.fixture(scope="module")
@@ -285,14 +286,41 @@ def test_any_text_builds_a_valid_query(store: Store, text: str) -> None:
     assert all(word.isascii() for word in words)
 
 
-def test_facet_filters_use_indexes(store: Store) -> None:
-    filters = SearchFilters(terms={"malgrupper": [("barnefamilier", None)]}, counties=["Nordland"])
-    from tilflytting.store import _filter_sql
+def _plan(store: Store, match: str | None, filters: SearchFilters, limit: int | None) -> str:
+    sql, params = search_sql(match, filters, limit)
+    return " | ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
-    clauses, params = _filter_sql(filters)
-    sql = "EXPLAIN QUERY PLAN SELECT e.id FROM entries e WHERE " + " AND ".join(clauses)
-    plan = " ".join(row[3] for row in store.conn.execute(sql, params))
-    assert "SCAN items" not in plan and "SCAN places" not in plan, plan
+
+EVERY_FILTER = SearchFilters(
+    terms={"malgrupper": [("barnefamilier", None)]},
+    counties=["Nordland"],
+    kommuner=["Dyrøy"],
+    regions=["Nord-Norge"],
+    complete=True,
+    year=2010,
+    this_year=2026,
+)
+
+
+@pytest.mark.parametrize("match", [None, '"bolyst"'])
+def test_filters_use_indexes(store: Store, match: str | None) -> None:
+    plan = _plan(store, match, EVERY_FILTER, 20)
+    for table in ("items", "places", "projects"):
+        assert f"SCAN {table}" not in plan, plan
+
+
+def test_facet_search_reads_the_slug_index_in_order(store: Store) -> None:
+    """With a limit, SQLite stops after enough matches instead of sorting all."""
+    filters = SearchFilters(terms={"malgrupper": [("barnefamilier", None)]})
+    plan = _plan(store, None, filters, 20)
+    assert "idx_entries_slug" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_full_text_search_runs_the_index_once(store: Store) -> None:
+    """A filter's id list must not be handed to FTS5 as rowid lookups (one
+    full-text query per id: seconds on a large catalog)."""
+    plan = _plan(store, '"bolyst"', EVERY_FILTER, 20)
+    assert plan.count("VIRTUAL TABLE") == 1 and not re.search(r"INDEX \d+:=", plan), plan
 
 
 def test_empty_catalog_hint(tmp_path: Path) -> None:

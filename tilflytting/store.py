@@ -228,6 +228,13 @@ def _m006_covering_term_index(db: Any) -> None:
     db["items"].create_index(["liste", "term", "entry_id"])
 
 
+def _m007_filter_indexes(db: Any) -> None:
+    """Year filters read projects from an index only, and region or
+    completeness filters read a small index instead of every entry's row."""
+    db["projects"].create_index(["fra", "til", "pagaende", "entry_id"])
+    db["entries"].create_index(["region", "komplett"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
@@ -235,6 +242,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m004_folded_search", _m004_folded_search),
     ("m005_lookup_keys", _m005_lookup_keys),
     ("m006_covering_term_index", _m006_covering_term_index),
+    ("m007_filter_indexes", _m007_filter_indexes),
 ]
 
 
@@ -586,21 +594,7 @@ class Store:
         """(id, score) of the entries that fit: with `match` (an FTS5 query on
         the folded index) best first by bm25, else by slug. Raises
         sqlite3.OperationalError for a malformed `match`."""
-        clauses, params = _filter_sql(filters)
-        where = "".join(f" AND {c}" for c in clauses)
-        if match is None:
-            sql = f"SELECT e.id, 0.0 FROM entries e WHERE 1 = 1{where} ORDER BY e.slug"
-        else:
-            weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
-            sql = (
-                f"SELECT e.id, bm25(entry_search_fts, {weights}) AS score "
-                "FROM entry_search_fts JOIN entries e ON e.id = entry_search_fts.rowid "
-                f"WHERE entry_search_fts MATCH ?{where} ORDER BY score, e.slug"
-            )
-            params.insert(0, match)
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+        sql, params = search_sql(match, filters, limit)
         return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
 
     def find(self, how: str, value: str) -> list[tuple[int, str, str]]:
@@ -699,9 +693,48 @@ def _entry_from(row: dict[str, Any], raw: bool) -> Entry:
     return entry
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
-    """WHERE clauses (on `entries e`) and their parameters; values never
-    enter the SQL text."""
+def search_sql(
+    match: str | None, filters: SearchFilters, limit: int | None = None
+) -> tuple[str, list[Any]]:
+    """The statement behind `Store.search`, apart so tests can read its plan."""
+    cap = "" if limit is None else f" LIMIT {int(limit)}"
+    if match is None:
+        # Walk the slug index and test each entry: results come in order, and
+        # with a limit SQLite stops there instead of sorting every match
+        # (48 → 5 ms for 36,000 matches among 100,000 entries).
+        clauses, params = _filter_sql(filters)
+        where = "".join(f" AND {c}" for c in clauses)
+        sql = (
+            "SELECT e.id, 0.0 FROM entries e INDEXED BY idx_entries_slug "
+            f"WHERE 1 = 1{where} ORDER BY e.slug{cap}"
+        )
+        return sql, params
+    # Rank inside the full-text index alone and keep the best `limit` (ties by
+    # id) before reading `entries`: joining every match first cost more than
+    # bm25 itself (143 → 62 ms for 90,000 matches). The unary plus keeps
+    # SQLite from handing the filters' id lists to FTS5 as rowid lookups,
+    # which is a thousand times slower.
+    clauses, params = _filter_sql(filters, id_column="+e.id", row=False)
+    where = "".join(f" AND {c}" for c in clauses)
+    weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+    ranked = (
+        f"SELECT rowid AS id, bm25(entry_search_fts, {weights}) AS score "
+        "FROM entry_search_fts WHERE entry_search_fts MATCH ?"
+    )
+    best = f"SELECT id, score FROM ({ranked}) AS e WHERE 1 = 1{where} ORDER BY score, id{cap}"
+    sql = (
+        f"SELECT e.id, best.score FROM ({best}) AS best "
+        "JOIN entries e ON e.id = best.id ORDER BY best.score, e.slug"
+    )
+    return sql, [match, *params]
+
+
+def _filter_sql(
+    filters: SearchFilters, id_column: str = "e.id", row: bool = True
+) -> tuple[list[str], list[Any]]:
+    """WHERE clauses and their parameters; values never enter the SQL text.
+    The clauses test `id_column`; with `row` they may also read the columns
+    of `entries e`, without it every clause is a test of the id."""
     clauses: list[str] = []
     params: list[Any] = []
 
@@ -712,44 +745,65 @@ def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
     for liste, wanted in filters.terms.items():
         either = " OR ".join("(term = ? AND (? IS NULL OR detalj = ?))" for _ in wanted)
         add(
-            f"e.id IN (SELECT entry_id FROM items WHERE liste = ? AND ({either}))",
+            f"{id_column} IN (SELECT entry_id FROM items WHERE liste = ? AND ({either}))",
             liste,
             *[v for term, detail in wanted for v in (term, detail, detail)],
         )
     if filters.counties:
         marks = _marks(filters.counties)
         add(
-            f"e.id IN (SELECT entry_id FROM places WHERE fylke_2012 IN ({marks}) "
+            f"{id_column} IN (SELECT entry_id FROM places WHERE fylke_2012 IN ({marks}) "
             f"OR fylke_2024 IN ({marks}))",
             *filters.counties,
             *filters.counties,
         )
     if filters.kommuner:
+        # Names are compared by their folded keys, which are indexed (m005).
         marks, names = _marks(filters.kommuner), filters.kommuner
+        keys = [key(name) for name in names]
         add(
-            f"e.id IN (SELECT entry_id FROM places WHERE navn IN ({marks}) OR navn_2024 IN "
-            f"({marks}) OR nummer_2012 IN ({marks}) OR nummer_2024 IN ({marks}))",
-            *names * 4,
+            f"{id_column} IN (SELECT entry_id FROM places WHERE navn_nokkel IN ({marks}) "
+            f"OR navn_2024_nokkel IN ({marks}) OR nummer_2012 IN ({marks}) "
+            f"OR nummer_2024 IN ({marks}))",
+            *keys,
+            *keys,
+            *names,
+            *names,
         )
+    for clause, values in _row_conditions(filters):
+        add(clause if row else f"{id_column} IN (SELECT id FROM entries e WHERE {clause})", *values)
+    years = _years_clause(filters)
+    if years is not None:
+        add(f"{id_column} IN ({years[0]})", *years[1])
+    return clauses, params
+
+
+def _row_conditions(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
+    """Conditions on the columns of `entries e` itself."""
+    conditions: list[tuple[str, list[Any]]] = []
     if filters.regions:
         either = " OR ".join("instr(e.region, ?) > 0" for _ in filters.regions)
-        add(f"({either})", *filters.regions)
+        conditions.append((f"({either})", list(filters.regions)))
     if filters.complete:
-        add("e.komplett = 1")
+        conditions.append(("e.komplett = 1", []))
+    return conditions
+
+
+def _years_clause(filters: SearchFilters) -> tuple[str, list[Any]] | None:
+    """Entries with a project running some time in the asked span: its start
+    to its end, or to this year while it runs. Only the bounds asked for are
+    written, so the covering index on projects (m007) serves the query."""
     start, end = _span(filters)
-    if start is not None or end is not None:
-        # A project's years: its start to its end, or to this year while it runs.
-        add(
-            "e.id IN (SELECT entry_id FROM projects WHERE fra IS NOT NULL "
-            "AND (? IS NULL OR fra <= ?) "
-            "AND (? IS NULL OR coalesce(til, CASE WHEN pagaende THEN ? END, fra) >= ?))",
-            end,
-            end,
-            start,
-            filters.this_year,
-            start,
-        )
-    return clauses, params
+    if start is None and end is None:
+        return None
+    sql, params = "SELECT entry_id FROM projects WHERE fra IS NOT NULL", []
+    if end is not None:
+        sql += " AND fra <= ?"
+        params.append(end)
+    if start is not None:
+        sql += " AND coalesce(til, CASE WHEN pagaende THEN ? END, fra) >= ?"
+        params += [filters.this_year, start]
+    return sql, params
 
 
 def _span(filters: SearchFilters) -> tuple[int | None, int | None]:
