@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,3 +196,50 @@ def test_backwards_period_never_makes_running_counts_negative(tmp_path: Any) -> 
     years = as_json(cli, "summarise")["prosjekter"]
     assert years["aktive"] == {"2010": 1, "2011": 1, "2012": 1}
     assert years["startet"] == {"2010": 1, "2011": 0, "2012": 1}
+
+
+# -- kept counts (tally tables, m008) ------------------------------------------------------
+def _count_afresh(cli: Cli) -> Any:
+    """`summarise` with the kept counts gone, so everything is counted live."""
+    conn = sqlite3.connect(cli.db)
+    with conn:
+        conn.execute("DELETE FROM tally_catalog")
+    conn.close()
+    return as_json(cli, "summarise")
+
+
+def test_kept_counts_follow_added_changed_and_pruned_entries(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG, folder)
+    cli = Cli(tmp_path / "kept.db")
+    assert cli("import", str(folder)).exit_code == 0
+    changed = folder / "auka-busetjing-i-norddal.yaml"
+    text = changed.read_text("utf-8").replace("- Barnefamiliar\n", "- Ungdom\n")
+    changed.write_text(text, "utf-8")
+    (folder / "bulyst-gje-det-vidare.yaml").unlink()
+    assert cli("import", "--prune", str(folder)).exit_code == 0
+    kept = as_json(cli, "summarise")
+    assert kept["oppforinger"] == 42
+    assert kept == _count_afresh(cli)
+
+
+def test_kept_counts_are_not_trusted_after_another_program_wrote(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "other.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    with conn:
+        conn.execute("INSERT INTO entries (slug, tittel, kilde_fil) VALUES ('x', 'X', 'x.txt')")
+    conn.close()
+    assert as_json(cli, "summarise")["oppforinger"] == 44
+
+
+def test_kept_counts_from_last_year_are_counted_again(tmp_path: Path) -> None:
+    """Projects without an end run until this year: last year's count is stale."""
+    cli = Cli(tmp_path / "year.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    with conn:
+        conn.execute("UPDATE tally_catalog SET verdi = verdi - 1 WHERE navn = 'ar'")
+        conn.execute("UPDATE tally_years SET siste = siste + 100")  # would show if read
+    conn.close()
+    assert as_json(cli, "summarise")["prosjekter"]["aktive"][str(date.today().year)] == 3

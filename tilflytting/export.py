@@ -20,6 +20,7 @@ from typing import Any
 from tilflytting.formats import clean, md, period
 from tilflytting.model import LIST_LABELS, LISTS, Entry
 from tilflytting.query import QueryError, entry_json
+from tilflytting.store import TALLY_TABLES
 
 SCHEMA_VERSION = 1
 FORMATS = ("json", "jsonl", "csv", "yaml", "markdown", "html", "datasette-metadata")
@@ -262,6 +263,8 @@ def datasette_metadata(database: str) -> dict[str, Any]:
                     "projects": {"facets": ["pagaende", "fra"]},
                     "headings": {"hidden": True},
                     "_migrations": {"hidden": True},
+                    # Derived counts that `summarise` reads; not data to browse.
+                    **{table: {"hidden": True} for table in TALLY_TABLES},
                 }
             }
         },
