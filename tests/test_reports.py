@@ -199,13 +199,19 @@ def test_backwards_period_never_makes_running_counts_negative(tmp_path: Any) -> 
 
 
 # -- kept counts (tally tables, m008) ------------------------------------------------------
-def _count_afresh(cli: Cli) -> Any:
-    """`summarise` with the kept counts gone, so everything is counted live."""
+def _write(cli: Cli, *statements: str) -> None:
+    """Change the database the way another program would."""
     conn = sqlite3.connect(cli.db)
     with conn:
-        conn.execute("DELETE FROM tally_catalog")
+        for statement in statements:
+            conn.execute(statement)
     conn.close()
-    return as_json(cli, "summarise")
+
+
+def _imported(tmp_path: Path) -> Cli:
+    cli = Cli(tmp_path / "kept.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    return cli
 
 
 def test_kept_counts_follow_added_changed_and_pruned_entries(tmp_path: Path) -> None:
@@ -220,26 +226,22 @@ def test_kept_counts_follow_added_changed_and_pruned_entries(tmp_path: Path) -> 
     assert cli("import", "--prune", str(folder)).exit_code == 0
     kept = as_json(cli, "summarise")
     assert kept["oppforinger"] == 42
-    assert kept == _count_afresh(cli)
+    _write(cli, "DELETE FROM tally_catalog")  # without them everything is counted afresh
+    assert kept == as_json(cli, "summarise")
 
 
 def test_kept_counts_are_not_trusted_after_another_program_wrote(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "other.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
-    conn = sqlite3.connect(cli.db)
-    with conn:
-        conn.execute("INSERT INTO entries (slug, tittel, kilde_fil) VALUES ('x', 'X', 'x.txt')")
-    conn.close()
+    cli = _imported(tmp_path)
+    _write(cli, "INSERT INTO entries (slug, tittel, kilde_fil) VALUES ('x', 'X', 'x.txt')")
     assert as_json(cli, "summarise")["oppforinger"] == 44
 
 
 def test_kept_counts_from_last_year_are_counted_again(tmp_path: Path) -> None:
     """Projects without an end run until this year: last year's count is stale."""
-    cli = Cli(tmp_path / "year.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
-    conn = sqlite3.connect(cli.db)
-    with conn:
-        conn.execute("UPDATE tally_catalog SET verdi = verdi - 1 WHERE navn = 'ar'")
-        conn.execute("UPDATE tally_years SET siste = siste + 100")  # would show if read
-    conn.close()
+    cli = _imported(tmp_path)
+    _write(
+        cli,
+        "UPDATE tally_catalog SET verdi = verdi - 1 WHERE navn = 'ar'",
+        "UPDATE tally_years SET siste = siste + 100",  # would show if read
+    )
     assert as_json(cli, "summarise")["prosjekter"]["aktive"][str(date.today().year)] == 3
