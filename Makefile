@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data docs fuzz bench clean
+.PHONY: demo test install dev data vocabulary docs fuzz bench clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: install
 # Regenerate docs/cli.md from the commands themselves (a test fails when stale).
 docs: install
 	$(BIN)/python scripts/cli_docs.py > docs/cli.md
+
+# After editing data/vocabulary.yaml: write the JSON copy the tool reads.
+vocabulary: dev
+	$(BIN)/python scripts/vocabulary_json.py
 
 # Regenerate the bundled catalog (data/catalog/) from the published pages.
 data: dev

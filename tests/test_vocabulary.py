@@ -13,7 +13,8 @@ from tests.terms_expected import TERMS
 from tilflytting.model import LISTS, Entry, Item
 from tilflytting.normalise import normalise
 from tilflytting.parse_page import parse_page
-from tilflytting.vocabulary import UnknownTerm, vocabulary
+from tilflytting.places import data_dir
+from tilflytting.vocabulary import UnknownTerm, json_copy, read_yaml, vocabulary
 
 
 def terms_of(entry: Entry) -> dict[str, list[Any]]:
@@ -170,3 +171,15 @@ def test_vocab_apply_renormalises_without_files(catalog_cli: Cli, tmp_path: Path
     assert [i["term"] for i in data["malgrupper"]][:3] == [
         "hoyt-utdannet-arbeidskraft", "arbeidskraft-generelt", "barnefamilier"
     ]  # fmt: skip
+
+
+def test_the_json_copy_the_tool_reads_equals_the_yaml() -> None:
+    current = (data_dir() / "vocabulary.json").read_text("utf-8")
+    assert current == json_copy(), "data/vocabulary.json is stale: run `make vocabulary`"
+
+
+def test_a_vocabulary_file_of_ones_own_is_read_as_yaml(tmp_path: Path) -> None:
+    own = tmp_path / "own.yaml"
+    own.write_text("malgrupper:\n  studenter:\n    label: Studenter\n    other: [studentar]\n")
+    assert read_yaml(own)["malgrupper"]["studenter"]["label"] == "Studenter"
+    assert [t.slug for t in vocabulary(own).resolve("malgrupper", "studentar")] == ["studenter"]
