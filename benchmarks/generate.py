@@ -51,28 +51,36 @@ FREE = [
     "Fadderordning i grendene",
     "Jobbmesse i regionen",
 ]
+# Free text draws words by Zipf's law (weight 1/rank), as real prose does: the
+# top words are on nearly every page, "bolyst" (rank 49) on about one page in
+# six, as on the real pages (7 of 43), and the tail is rare. The tail's
+# made-up topic words stand in for the long tail of a real vocabulary.
 WORDS = [
-    "bolyst",
     "tilflytting",
-    "omdømme",
-    "grendelag",
-    "næringsliv",
+    "kommune",
+    "arbeid",
     "ungdom",
+    "kultur",
+    "næringsliv",
     "skule",
     "bustad",
-    "arbeid",
-    "kultur",
     "trivsel",
+    "omdømme",
+    "rekruttering",
+    "nettverk",
+    "grendelag",
+    "tomter",
+    "dugnad",
     "fjord",
     "fjell",
     "hav",
     "gard",
-    "tomter",
-    "rekruttering",
     "vertskap",
-    "nettverk",
-    "dugnad",
+    *(f"tema{n}" for n in range(28)),
+    "bolyst",
+    *(f"emne{n}" for n in range(151)),
 ]
+WEIGHTS = [1 / rank for rank in range(1, len(WORDS) + 1)]
 CLOSING = (
     "Tilflyttingsarbeid i norske distriktskommuner\n\n{t} er presentert med grunnleggende "
     "informasjon uten vurdering. Tiltaket inngår i «Katalog over tilflyttingsarbeid i "
@@ -88,7 +96,8 @@ def page(n: int, rng: random.Random) -> str:
     parts = [title, f"{kommune.name} kommune arbeider for flere innbyggere."]
     if rng.random() < 0.65:
         parts.insert(0, rng.choice(["Fagområde: Tilflytting", "Fagområde: Omdømme Tilflytting"]))
-    parts.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 80))).capitalize() + ".")
+    words = rng.choices(WORDS, WEIGHTS, k=rng.randint(20, 80))
+    parts.append(" ".join(words).capitalize() + ".")
     parts.append("\n".join(_project(rng, k) for k in range(rng.randint(0, 3))))
     for liste in rng.sample(list(HEADINGS), k=rng.randint(2, 4)):
         parts.append(rng.choice(HEADINGS[liste]) + "\n\n" + _items(liste, rng))
