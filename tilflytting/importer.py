@@ -61,8 +61,9 @@ class ImportReport:
         return EXIT_PARTIAL if failed else EXIT_OK
 
 
-def find_files(paths: list[Path], report: ImportReport) -> list[Path]:
-    """Entry files in `paths`, folders searched recursively, each file once."""
+def find_files(paths: list[Path], report: ImportReport) -> dict[str, Path]:
+    """Entry files in `paths` by their real paths, folders searched
+    recursively, each file once, in order."""
     found: dict[str, Path] = {}
     for path in paths:
         if path.is_dir():
@@ -80,7 +81,7 @@ def find_files(paths: list[Path], report: ImportReport) -> list[Path]:
                 report.problems.append(_path_problem(path, "not an entry file (.txt, .yaml, .yml)"))
         else:
             report.problems.append(_path_problem(path, "no such file or folder"))
-    return sorted(found.values())
+    return dict(sorted(found.items(), key=lambda pair: pair[1]))
 
 
 def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
@@ -101,14 +102,16 @@ def _path_problem(path: Path, message: str) -> FileResult:
     return FileResult(str(path), "failed", None, [Problem(message, None, "error")])
 
 
-def read_entry(path: Path) -> tuple[bytes, Entry]:
-    """Read, decode, parse and normalise one file. Raises ValueError or OSError."""
+def read_entry(path: Path, source: str | None = None) -> tuple[bytes, Entry]:
+    """Read, decode, parse and normalise one file (`source`: its real path,
+    where known). Raises ValueError or OSError."""
     data = _read_limited(path)
     digest = hashlib.sha256(data).hexdigest()
     decoded = decode(data)
     kind = SUFFIXES[path.suffix.lower()]
     entry = parse_yaml(decoded.text) if kind == "yaml" else parse_page(decoded.text)
-    entry.source = Source(os.path.realpath(path), digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
+    real = source or os.path.realpath(path)
+    entry.source = Source(real, digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         entry.warn(f"not UTF-8: read as {decoded.encoding}")
     return data, normalise(entry)
@@ -149,8 +152,8 @@ def import_paths(
     advance = progress(len(files)) if progress else None
     try:
         with store.transaction():
-            for path in files:
-                report.results.append(_import_one(store, path, dry_run))
+            for source, path in files.items():
+                report.results.append(_import_one(store, path, source, dry_run))
                 if advance:
                     advance(path)
             if prune:
@@ -167,13 +170,12 @@ class _Rollback(Exception):
     """Leave the transaction without saving (dry run, or strict with failures)."""
 
 
-def _import_one(store: Store, path: Path, dry_run: bool) -> FileResult:
-    source = os.path.realpath(path)
+def _import_one(store: Store, path: Path, source: str, dry_run: bool) -> FileResult:
     known = store.known_source(source)
     if known and known[1] == PARSER_VERSION and known[0] == file_digest(path):
         return FileResult(str(path), "unchanged", known[2])
     try:
-        _, entry = read_entry(path)
+        _, entry = read_entry(path, source)
     except (PageError, EntryFormatError) as exc:
         return FileResult(str(path), "failed", None, [Problem(str(exc), exc.line, "error")])
     except (DecodeError, ValueError) as exc:

@@ -144,6 +144,15 @@ def _introduces_prose(body: list[Line], index: int) -> bool:
 
 
 def _is_closing_heading(text: str) -> bool:
+    # Asked of every line. A line whose first letter or digit is ASCII and not
+    # a t cannot fold to the heading: answered without folding the line.
+    for char in text:
+        if not char.isascii():
+            break  # folding decides what this becomes
+        if char.isalnum():
+            if char not in "tT":
+                return False
+            break
     return key(text).startswith(CLOSING_HEADING[:-2])
 
 
