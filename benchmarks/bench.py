@@ -211,7 +211,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
         db = imports(work, size, args.runs)
-        queries(db, size, max(3, args.runs // 2))
+        queries(db, size, args.runs)
     memory(work / "memory.db", work / f"pages-{sizes[-1]}")
 
 
