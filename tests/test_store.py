@@ -67,6 +67,8 @@ def test_database_of_the_first_schema_upgrades_without_losing_data(db: Path, pag
         "entry_search_fts.rowid WHERE entry_search_fts MATCH 'holtålen'"
     ).fetchall()
     assert len(hits) == 1  # the search index was built for old rows too
+    kept = upgraded.conn.execute("SELECT verdi FROM tally_catalog WHERE navn = 'oppforinger'")
+    assert kept.fetchone() == (1,)  # and the kept counts
     (entry,) = upgraded.load_entries([1], raw=True)
     assert [(i.text, i.line) for i in entry.raw_lists["malgrupper"]] == [("Barnefamiliar", 7)]
     apply_vocabulary(entry)
@@ -87,8 +89,20 @@ def test_migrated_schema(db: Path) -> None:
         "id", "entry_id", "pos", "type", "navn", "nummer_2012", "fylke_2012", "navn_2024",
         "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel",
     ]  # fmt: skip
-    indexes = {row[1] for row in store.conn.execute("PRAGMA index_list(items)")}
-    assert "idx_items_liste_term_entry_id" in indexes
+    indexes = {
+        row[1]
+        for table in ("items", "projects", "entries")
+        for row in store.conn.execute(f"PRAGMA index_list({table})")
+    }
+    assert {
+        "idx_items_liste_term_entry_id",
+        "idx_projects_fra_til_pagaende_entry_id",
+        "idx_entries_region_komplett",
+        "idx_entries_slug",  # search names it (INDEXED BY)
+    } <= indexes
+    assert columns("tally_terms") == ["liste", "term", "oppforinger", "svar"]
+    assert columns("tally_years") == ["ar", "startet", "siste"]
+    assert columns("tally_catalog") == ["navn", "verdi"]
 
 
 def test_newer_schema_is_refused_untouched(db: Path) -> None:
