@@ -252,3 +252,19 @@ def test_version_without_the_cli_framework() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     version, loaded = out.stdout.splitlines()
     assert version.startswith("tilflytting ") and loaded == "[]"
+
+
+def test_commands_run_with_garbage_collection_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up turns collection off while modules load; a long import of
+    100,000 pages must still have it."""
+    import gc
+
+    import tilflytting.cli
+    from tilflytting.entry import main
+
+    seen: list[bool] = []
+    monkeypatch.setattr(tilflytting.cli, "main", lambda: seen.append(gc.isenabled()))
+    monkeypatch.setattr("sys.argv", ["tilflytting", "list"])
+    main()
+    gc.unfreeze()  # main froze this test process's objects at "exit"
+    assert seen == [True] and gc.isenabled()
