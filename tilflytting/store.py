@@ -855,11 +855,11 @@ def _filter_sql(
         params.extend(values)
 
     for liste, wanted in filters.terms.items():
-        either = " OR ".join("(term = ? AND (? IS NULL OR detalj = ?))" for _ in wanted)
+        either, values = _term_condition(wanted)
         add(
             f"{id_column} IN (SELECT entry_id FROM items WHERE liste = ? AND ({either}))",
             liste,
-            *[v for term, detail in wanted for v in (term, detail, detail)],
+            *values,
         )
     if filters.counties:
         marks = _marks(filters.counties)
@@ -888,6 +888,17 @@ def _filter_sql(
     if years is not None:
         add(f"{id_column} IN ({years[0]})", *years[1])
     return clauses, params
+
+
+def _term_condition(wanted: list[tuple[str, str | None]]) -> tuple[str, list[Any]]:
+    """Items with any of these terms; a term with a place (`fylkeskommunen`,
+    Troms) only where the item names it. Terms alone are answered from the
+    covering index, without reading the items."""
+    plain = [term for term, detail in wanted if detail is None]
+    placed = [(term, detail) for term, detail in wanted if detail is not None]
+    either = [f"term IN ({_marks(plain)})"] if plain else []
+    either += ["(term = ? AND detalj = ?)" for _ in placed]
+    return " OR ".join(either), [*plain, *[v for pair in placed for v in pair]]
 
 
 def _row_conditions(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
