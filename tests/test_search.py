@@ -314,6 +314,7 @@ def test_facet_search_reads_the_slug_index_in_order(store: Store) -> None:
     filters = SearchFilters(terms={"malgrupper": [("barnefamilier", None)]})
     plan = _plan(store, None, filters, 20)
     assert "idx_entries_slug" in plan and "TEMP B-TREE" not in plan, plan
+    assert "COVERING INDEX idx_items_liste_term_entry_id" in plan, plan  # items not read
 
 
 def test_full_text_search_runs_the_index_once(store: Store) -> None:
