@@ -1,6 +1,6 @@
 """Benchmarks: print figures and ratios against baselines measured in the same run.
 
-Usage: python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 11] [--work DIR]
+Usage: python -m benchmarks.bench [--sizes 1000,10000,100000] [--runs 11] [--work DIR]
 (`make bench` runs it with the sizes of docs/performance.md.)
 
 Whole processes, wall time, median of several runs, as a user meets them.
