@@ -35,7 +35,7 @@ test: dev
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# Benchmarks (about 8 minutes): figures and ratios, see docs/performance.md.
+# Benchmarks (3-5 minutes; about 2 GB of temporary files): figures and ratios, see docs/performance.md.
 bench: install
 	$(BIN)/python -m pip install --quiet sqlite-utils
 	$(BIN)/python -m benchmarks.bench --sizes 1000,10000,100000 --runs 11
