@@ -164,6 +164,7 @@ def test_vocab_apply_renormalises_without_files(catalog_cli: Cli, tmp_path: Path
 
     store = Store.open(catalog_cli.db)
     store.conn.execute("UPDATE items SET term = NULL")
+    store.conn.execute("UPDATE tally_terms SET oppforinger = 0")  # as stale as the terms
     store.close()
     result = catalog_cli("vocab", "--apply", "--format", "json")
     assert result.exit_code == 0 and "entries changed" in result.stderr
@@ -171,6 +172,9 @@ def test_vocab_apply_renormalises_without_files(catalog_cli: Cli, tmp_path: Path
     assert [i["term"] for i in data["malgrupper"]][:3] == [
         "hoyt-utdannet-arbeidskraft", "arbeidskraft-generelt", "barnefamilier"
     ]  # fmt: skip
+    counts = json.loads(catalog_cli("summarise", "--format", "json").stdout)
+    barnefamilier = [r for r in counts["lister"]["malgrupper"] if r["term"] == "barnefamilier"]
+    assert barnefamilier[0]["oppforinger"] == 14  # --apply counts again
 
 
 def test_the_json_copy_the_tool_reads_equals_the_yaml() -> None:
