@@ -273,6 +273,7 @@ class Store:
         self.path = path
         self._changed = False  # entries written in the open transaction
         self._tallies: Tallies | None = None
+        self._tallies_read = False
 
     @classmethod
     def open(cls, path: Path, create: bool = False) -> Store:
@@ -353,7 +354,7 @@ class Store:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so that a
         concurrent writer waits on the busy timeout instead of failing later."""
         self.conn.execute("BEGIN IMMEDIATE")
-        self._changed, self._tallies = False, None
+        self._changed, self._tallies_read = False, False
         try:
             yield
             if self._changed:
@@ -474,26 +475,22 @@ class Store:
 
     def _in_subset(self, column: str, filters: SearchFilters) -> tuple[str, list[Any]]:
         """`AND column IN (subset)`, or nothing when no filter narrows the catalog."""
-        clauses, _ = _filter_sql(filters)
-        if not clauses:
+        if not _filter_sql(filters)[0]:
             return "", []
         subset, params = self._subset(filters)
         return f" AND {column} IN ({subset})", params
 
     def _whole(self, filters: SearchFilters, this_year: int | None = None) -> Tallies | None:
         """The kept counts, where they answer for `filters`: no filter narrows
-        the catalog, they were counted this year (projects running 'now'
-        depend on it) and the number of entries still agrees (a guard against
-        changes made to the file by other programs)."""
+        the catalog and they were counted this year (projects running 'now'
+        depend on it). Read, and checked against the entries, once per
+        transaction."""
         if _filter_sql(filters)[0]:
             return None
-        if self._tallies is None:
-            self._tallies = _read_tallies(self.conn)
+        if not self._tallies_read:
+            self._tallies, self._tallies_read = _read_tallies(self.conn), True
         tallies = self._tallies
-        if tallies is None or tallies.year != (this_year or _this_year()):
-            return None
-        entries = self.conn.execute("SELECT count(*) FROM entries").fetchone()[0]
-        return tallies if tallies.entries == entries else None
+        return tallies if tallies and tallies.year == (this_year or _this_year()) else None
 
     def count_entries(self, filters: SearchFilters) -> int:
         if tallies := self._whole(filters):
@@ -769,8 +766,11 @@ def _refresh_tallies(conn: sqlite3.Connection) -> None:
 
 
 def _read_tallies(conn: sqlite3.Connection) -> Tallies | None:
+    """The kept counts, unless the number of entries no longer agrees (a guard
+    against changes made to the file by other programs)."""
     rows = dict(conn.execute("SELECT navn, verdi FROM tally_catalog").fetchall())
-    if not rows:
+    entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+    if rows.get("oppforinger") != entries:
         return None
     terms = conn.execute("SELECT liste, term, oppforinger, svar FROM tally_terms").fetchall()
     tallies = Tallies(rows, [(r[0], r[1], r[2], r[3]) for r in terms])
