@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import CATALOG, ROOT, Cli
 from tilflytting import population
+from tilflytting.model import Entry, Place, Project
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +155,23 @@ def test_update_replaces_the_figures(catalog: Cli, tmp_path: Path) -> None:
 def test_bundled_figures_pass_the_update_checks() -> None:
     rows = population.parse_csv(GOOD)  # what --update demands of any file
     assert rows == population.population().rows
+
+
+def _holtalen_with(*projects: Project) -> Entry:
+    place = Place("kommune", "Holtålen", "1644", "Sør-Trøndelag", "Holtålen", "5026", "Trøndelag")
+    return Entry("Holtålen", places=[place], projects=list(projects))
+
+
+def test_show_line_runs_an_unfinished_project_to_the_latest_figures() -> None:
+    latest = population.population().years[-1]
+    line = population.summary_line(_holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")))
+    assert line is not None and line.startswith("Folketall 1.1.2010: ")
+    assert f"→ 1.1.{latest}: " in line
+    finished = population.summary_line(_holtalen_with(Project("Lys", 2008, 2012, False, "2008-12")))
+    assert finished == "Folketall 1.1.2008: 2 069 → 1.1.2013: 2 030 (-39, -1.9 %) (SSB)"
+
+
+def test_show_line_without_figures_or_places() -> None:
+    early = population.summary_line(_holtalen_with(Project("Gammel", 1990, 1995, False, "1990-95")))
+    assert early == "Folketall: ingen tall for 1990–1996 (SSB)"
+    assert population.summary_line(Entry("Ingen steder", projects=[])) is None
