@@ -176,6 +176,7 @@ def queries(db: Path, size: int, runs: int) -> None:
             "--limit",
             "20",
         ],
+        "list --sort kommune --limit 20": ["list", "--sort", "kommune", "--limit", "20"],
         f"show {slugs[0]}": ["show", slugs[0]],
         "compare (two entries)": ["compare", *slugs],
         "summarise --list malgrupper": ["summarise", "--list", "malgrupper"],

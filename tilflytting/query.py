@@ -7,7 +7,9 @@ The JSON shape of an entry (documented in docs/json.md) is built here.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tilflytting.fold import key
@@ -119,10 +121,11 @@ def list_entries(
 ) -> EntryList:
     counties = [county_name(name) for name in fylke]
     names = [name for text in kommune for name in kommune_names(text)]
-    ids = store.entry_ids(counties, names)
-    rows = [summary_json(entry) for entry in store.load_entries(ids)]
-    rows.sort(key=_sort_key(sort))
-    return EntryList(rows[:limit] if limit is not None else rows)
+    keys = store.list_keys(counties, names, sort)
+    if sort != "slug":
+        keys.sort(key=_sort_key(sort))  # stable: equal keys stay in slug order
+    ids = [entry_id for entry_id, _ in keys[:limit]]
+    return EntryList([summary_json(entry) for entry in store.load_entries(ids)])
 
 
 def county_name(text: str) -> str:
@@ -146,20 +149,19 @@ def kommune_names(text: str) -> list[str]:
     return [v for k in hits for v in (k.name, k.nr_2012, k.nr_2020, k.nr_2024) if v]
 
 
-def _sort_key(sort: str) -> Any:
-    def by(row: dict[str, Any]) -> Any:
-        if sort == "tittel":
-            return key(row["tittel"])
-        if sort == "kommune":
-            return key(row["kommuner"][0]["navn"]) if row["kommuner"] else "~"
-        if sort == "fylke":
-            return key(row["fylker"][0]) if row["fylker"] else "~"
-        if sort == "start":
-            starts = [p["fra"] for p in row["prosjekter"] if p["fra"]]
-            return min(starts) if starts else 9999
-        return row["slug"]
+def _sort_key(sort: str) -> Callable[[tuple[int, Any]], Any]:
+    """How `--sort` orders: folded names (entries without one last), the
+    first project start (none: last)."""
+    if sort == "fylke":
+        return lambda k: "~" if k[1] is None else _county_key(k[1])
+    if sort == "start":
+        return lambda k: k[1] or 9999
+    return lambda k: "~" if k[1] is None else k[1]
 
-    return by
+
+@cache
+def _county_key(name: str) -> str:
+    return key(name)
 
 
 # -- show -----------------------------------------------------------------------

@@ -40,6 +40,16 @@ SEARCH_COLUMNS = ["tittel", "ingress", "tekst", "prosjekter", "lister", "steder"
 # counts most, one in the free text least.
 SEARCH_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 2.0, 4.0)
 TOKENIZER = "unicode61 remove_diacritics 2"
+# What `list --sort` orders by, per entry `e` (slug: the order rows come in).
+_LIST_KEYS = {
+    "slug": "NULL",
+    "tittel": "e.tittel_nokkel",
+    "kommune": "(SELECT coalesce(p.navn_nokkel, p.navn_2024_nokkel) FROM places p "
+    "WHERE p.entry_id = e.id AND p.type = 'kommune' ORDER BY p.pos LIMIT 1)",
+    "fylke": "(SELECT p.fylke_2024 FROM places p WHERE p.entry_id = e.id AND p.fylke_2024 != '' "
+    "ORDER BY p.pos LIMIT 1)",
+    "start": "(SELECT min(fra) FROM projects WHERE entry_id = e.id AND fra)",
+}
 TALLY_TABLES = ("tally_terms", "tally_years", "tally_catalog")  # derived counts (m008)
 
 
@@ -602,10 +612,17 @@ class Store:
             for r in self.conn.execute("SELECT id, slug, kilde_fil FROM entries ORDER BY slug")
         ]
 
-    def entry_ids(self, fylke: list[str], kommune: list[str]) -> list[int]:
-        """Ids of entries in any of these counties (2012 or 2024 names) and any
-        of these municipalities (names of either era, numbers of any era)."""
-        return [i for i, _ in self.search(None, SearchFilters(counties=fylke, kommuner=kommune))]
+    def list_keys(self, fylke: list[str], kommune: list[str], by: str) -> list[tuple[int, Any]]:
+        """(id, value `list --sort` orders by) of the entries in any of these
+        counties (2012 or 2024 names) and any of these municipalities (names of
+        either era, numbers of any era), by slug: `by` is slug (no value),
+        tittel (folded), kommune (first municipality, folded), fylke (first
+        2024 county) or start (first project start). Read without loading the
+        entries, so that `list --limit 20` loads 20 (100,000: 16 s → 0.3 s)."""
+        clauses, params = _filter_sql(SearchFilters(counties=fylke, kommuner=kommune))
+        where = "".join(f" AND {c}" for c in clauses)
+        sql = f"SELECT e.id, {_LIST_KEYS[by]} FROM entries e WHERE 1 = 1{where} ORDER BY e.slug"
+        return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
 
     def search(
         self, match: str | None, filters: SearchFilters, limit: int | None = None
