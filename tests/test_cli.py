@@ -296,3 +296,20 @@ def test_commands_run_with_garbage_collection_on(monkeypatch: pytest.MonkeyPatch
     main()
     gc.unfreeze()  # main froze this test process's objects at "exit"
     assert seen == [True] and gc.isenabled()
+
+
+def test_list_table_shows_the_first_rows_and_counts_the_rest(
+    catalog_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tilflytting.cli.TABLE_ROWS", 4)
+    monkeypatch.setenv("COLUMNS", "200")
+    every = json.loads(catalog_cli("list", "--sort", "start", "--format", "json").stdout)
+    assert len(every) == len(list(CATALOG.glob("*.yaml")))  # machine formats are not cut
+    table = catalog_cli("list", "--sort", "start")
+    assert f"4 av {len(every)} oppføringer" in table.stdout
+    assert f"showing the first 4 of {len(every)} entries" in table.stderr
+    assert [row["slug"] for row in every if row["slug"] in table.stdout] == [
+        row["slug"] for row in every[:4]
+    ]
+    chosen = catalog_cli("list", "--limit", "6")
+    assert "6 oppføringer" in chosen.stdout and "showing" not in chosen.stderr

@@ -329,3 +329,45 @@ def test_empty_catalog_hint(tmp_path: Path) -> None:
     assert cli("import", "--strict", str(tmp_path / "missing")).exit_code == 1
     Store.open(tmp_path / "empty.db", create=True).close()
     assert "tilflytting import" in cli("search", "x").stdout
+
+
+@pytest.mark.parametrize("args", [["--målgruppe", "barnefamilier"], ["tilflytting"]])
+def test_table_shows_the_first_rows_and_counts_the_rest(
+    catalog: Cli, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tilflytting.cli.TABLE_ROWS", 5)
+    monkeypatch.setenv("COLUMNS", "200")
+    every = json.loads(catalog("search", *args, "--format", "json").stdout)
+    assert len(every) > 5  # machine formats are not cut
+    table = catalog("search", *args)
+    assert table.exit_code == 0
+    assert f"5 av {len(every)} treff" in table.stdout
+    assert f"showing the first 5 of {len(every)} entries" in table.stderr
+    shown = [row["slug"] for row in every if row["slug"] in table.stdout]
+    assert shown == [row["slug"] for row in every[:5]]
+    chosen = catalog("search", *args, "--limit", "6")
+    assert "6 treff" in chosen.stdout and "showing" not in chosen.stderr
+
+
+@pytest.mark.parametrize("text", ["tilflytting", "bolyst OR ungdom", "flytt*"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(),
+        SearchFilters(terms={"malgrupper": [("barnefamilier", None)]}),
+        SearchFilters(counties=["Nordland", "Trøndelag"], year=2010),
+    ],
+)
+def test_count_matches_counts_what_search_finds(
+    store_all: Store, text: str, filters: SearchFilters
+) -> None:
+    match = build_match(text)[0]
+    for query in (match, None):
+        assert store_all.count_matches(query, filters) == len(store_all.search(query, filters))
+
+
+@pytest.fixture(scope="module")
+def store_all(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    db = Store.open(tmp_path_factory.mktemp("count") / "c.db", create=True)
+    import_paths(db, [CATALOG])
+    yield db

@@ -79,6 +79,14 @@ DbOption = Annotated[
 
 
 FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+# Without --limit the table view of `list` and `search` stops here and says how
+# many more there are: drawing 100,000 rows takes Rich minutes. Machine
+# formats give every row.
+TABLE_ROWS = 100
+
+
+def table_cap(fmt: ListFormat) -> int | None:
+    return TABLE_ROWS if fmt is ListFormat.table else None
 
 
 def default_db() -> Path:
@@ -181,7 +189,12 @@ def list_command(
     ] = None,
     sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=0, help="Show at most this many entries.")
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            help=f"Show at most this many entries [default: all; a table shows {TABLE_ROWS}].",
+        ),
     ] = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
@@ -191,7 +204,9 @@ def list_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: query.list_entries(store, fylke or [], kommune or [], sort.value, limit)
+            lambda: query.list_entries(
+                store, fylke or [], kommune or [], sort.value, limit, table_cap(fmt)
+            )
         )
     output.emit(result, fmt.value)
 
@@ -330,7 +345,12 @@ def search_command(
         bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=0, help="At most this many hits.")
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            help=f"At most this many hits [default: all; a table shows {TABLE_ROWS}].",
+        ),
     ] = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
@@ -340,6 +360,7 @@ def search_command(
     from tilflytting.search import search
 
     request.text, request.raw, request.limit = query, raw, limit
+    request.cap = table_cap(fmt)
     with opened(db) as store:
         result = output.answer(lambda: search(store, request))
     output.emit(result, fmt.value)

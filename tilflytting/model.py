@@ -155,3 +155,5 @@ class SearchRequest:
     span_to: int | None = None
     complete: bool = False
     limit: int | None = None
+    # Without a limit, show at most this many and count the rest (the table view).
+    cap: int | None = None

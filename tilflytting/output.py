@@ -14,7 +14,7 @@ import typer
 
 from tilflytting.formats import Result, clean, format_result
 from tilflytting.query import AmbiguousEntry, QueryError
-from tilflytting.results import SearchResult
+from tilflytting.results import EntryList, SearchResult
 
 if TYPE_CHECKING:
     from tilflytting.export import Exported
@@ -45,6 +45,11 @@ def emit(result: Result, fmt: str) -> None:
     if isinstance(result, SearchResult):
         for note in result.notes:
             message(note)
+    if isinstance(result, SearchResult | EntryList) and result.total is not None:
+        message(
+            f"showing the first {len(result.rows)} of {result.total} entries; "
+            "--limit N shows more, --format csv or json shows all"
+        )
     if fmt == "table":
         from tilflytting import render
 

@@ -117,15 +117,24 @@ def summary_json(entry: Entry) -> dict[str, Any]:
 
 # -- list -----------------------------------------------------------------------
 def list_entries(
-    store: Store, fylke: list[str], kommune: list[str], sort: str = "slug", limit: int | None = None
+    store: Store,
+    fylke: list[str],
+    kommune: list[str],
+    sort: str = "slug",
+    limit: int | None = None,
+    cap: int | None = None,
 ) -> EntryList:
+    """`list`: at most `limit` entries; with no limit, at most `cap`, and
+    then the result says how many there were."""
     counties = [county_name(name) for name in fylke]
     names = [name for text in kommune for name in kommune_names(text)]
     keys = store.list_keys(counties, names, sort)
     if sort != "slug":
         keys.sort(key=_sort_key(sort))  # stable: equal keys stay in slug order
-    ids = [entry_id for entry_id, _ in keys[:limit]]
-    return EntryList([summary_json(entry) for entry in store.load_entries(ids)])
+    shown = cap if limit is None else limit
+    total = len(keys) if shown is not None and limit is None and len(keys) > shown else None
+    ids = [entry_id for entry_id, _ in keys[:shown]]
+    return EntryList([summary_json(entry) for entry in store.load_entries(ids)], total)
 
 
 def county_name(text: str) -> str:

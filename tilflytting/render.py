@@ -87,7 +87,7 @@ def list_table(result: EntryList, width: int = 100) -> Table | Text:
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
-        title=f"{len(result.rows)} oppføringer",
+        title=_count(len(result.rows), result.total, "oppføringer"),
         title_justify="left",
         caption="A/S/P/M: aktiviteter, salgsargument, samarbeidspartnere, målgrupper",
         caption_justify="left",
@@ -111,6 +111,11 @@ def list_table(result: EntryList, width: int = 100) -> Table | Text:
     for row in result.rows:
         table.add_row(*(_wide_cells(row) if wide else _narrow_cells(row)))
     return table
+
+
+def _count(shown: int, total: int | None, noun: str) -> str:
+    """A table's title: '100 av 36412 treff' when the rows were cut short."""
+    return f"{shown} {noun}" if total is None else f"{shown} av {total} {noun}"
 
 
 def _place(row: dict[str, Any]) -> Text:
@@ -163,7 +168,10 @@ def search_view(result: SearchResult) -> Iterator[Table | Text]:
             yield t(f"Hint: {result.hint}", "dim")
         return
     table = Table(
-        box=box.SIMPLE_HEAD, pad_edge=False, title=f"{len(result.rows)} treff", title_justify="left"
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title=_count(len(result.rows), result.total, "treff"),
+        title_justify="left",
     )
     table.add_column("Slug / tittel", overflow="fold", min_width=24)
     table.add_column("Kommune / fylke", overflow="fold", max_width=22)

@@ -16,6 +16,7 @@ class EntryList:
     """Rows for `list`: one summary per entry."""
 
     rows: list[dict[str, Any]]
+    total: int | None = None  # set when `rows` were cut short to fit a table
 
 
 @dataclass
@@ -45,6 +46,7 @@ class SearchResult:
     words: list[str]  # folded words searched, for highlighting
     notes: list[str] = field(default_factory=list)  # what typed values were taken to mean
     hint: str | None = None  # why nothing was found
+    total: int | None = None  # set when `rows` were cut short to fit a table
 
 
 @dataclass

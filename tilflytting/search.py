@@ -128,18 +128,22 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
         match, words = (request.text.strip() or None), re.findall(r"[a-z0-9]+", fold(request.text))
     else:
         match, words = build_match(request.text)
+    cap = request.cap if request.limit is None else None
     try:
-        hits = store.search(match, filters, request.limit)
+        hits = store.search(match, filters, request.limit if cap is None else cap + 1)
     except sqlite3.OperationalError as exc:
         if not request.raw:
             raise  # a bug in build_match, not the user's fault: let it show
         raise QueryError(f"invalid FTS5 query {request.text!r}: {exc}") from None
+    total = None
+    if cap is not None and len(hits) > cap:
+        hits, total = hits[:cap], store.count_matches(match, filters)
     entries = store.load_entries([entry_id for entry_id, _ in hits])
     rows = [
         _row(entry, score, words, filters) for entry, (_, score) in zip(entries, hits, strict=True)
     ]
     hint = None if rows else _why_empty(store, match, filters, request)
-    return SearchResult(rows, words, notes, hint)
+    return SearchResult(rows, words, notes, hint, total)
 
 
 def _row(entry: Entry, score: float, words: list[str], filters: SearchFilters) -> dict[str, Any]:

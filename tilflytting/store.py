@@ -633,6 +633,18 @@ class Store:
         sql, params = search_sql(match, filters, limit)
         return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
 
+    def count_matches(self, match: str | None, filters: SearchFilters) -> int:
+        """How many entries `search` would find with no limit."""
+        if match is None:
+            return self.count_entries(filters)
+        clauses, params = _filter_sql(filters, id_column="+e.id", row=False)
+        where = "".join(f" AND {c}" for c in clauses)
+        sql = (
+            "SELECT count(*) FROM (SELECT rowid AS id FROM entry_search_fts "
+            f"WHERE entry_search_fts MATCH ?) AS e WHERE 1 = 1{where}"
+        )
+        return int(self.conn.execute(sql, [match, *params]).fetchone()[0])
+
     def find(self, how: str, value: str) -> list[tuple[int, str, str]]:
         """(id, slug, title) of entries matching `value` one way: `slug`, `key`
         (folded slug or title), `number` (municipality of any era), `place`
