@@ -16,7 +16,7 @@ from tests.conftest import CATALOG, Cli
 from tilflytting.importer import import_paths
 from tilflytting.model import SearchFilters
 from tilflytting.search import build_match
-from tilflytting.store import Store, search_sql
+from tilflytting.store import Store, _count_sql, search_sql
 
 
 @pytest.fixture(scope="module")
@@ -356,6 +356,10 @@ def test_table_shows_the_first_rows_and_counts_the_rest(
         SearchFilters(),
         SearchFilters(terms={"malgrupper": [("barnefamilier", None)]}),
         SearchFilters(counties=["Nordland", "Trøndelag"], year=2010),
+        SearchFilters(kommuner=["Holtålen", "5026"]),
+        SearchFilters(regions=["Hardanger"], complete=True),
+        SearchFilters(terms={"aktiviteter": [("annonsering-i-media", None)]}, complete=True),
+        EVERY_FILTER,
     ],
 )
 def test_count_matches_counts_what_search_finds(
@@ -371,3 +375,14 @@ def store_all(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     db = Store.open(tmp_path_factory.mktemp("count") / "c.db", create=True)
     import_paths(db, [CATALOG])
     yield db
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [SearchFilters(terms={"malgrupper": [("barnefamilier", None)]}), EVERY_FILTER],
+)
+def test_counting_reads_no_entry_rows(store: Store, filters: SearchFilters) -> None:
+    """The table view counts every match: from indexes, not entry by entry."""
+    sql, params = _count_sql(filters)
+    plan = " | ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "PRIMARY KEY" not in plan and "SCAN items" not in plan, plan

