@@ -177,6 +177,14 @@ def queries(db: Path, size: int, runs: int) -> None:
             "20",
         ],
         "list --sort kommune --limit 20": ["list", "--sort", "kommune", "--limit", "20"],
+        # As typed, without --limit: a table of at most 50 rows, with a count.
+        "search --målgruppe barnefamilier  (table of 50)": [
+            "search",
+            "--målgruppe",
+            "barnefamilier",
+        ],
+        "search bolyst  (table of 50)": ["search", "bolyst"],
+        "list  (table of 50)": ["list"],
         f"show {slugs[0]}": ["show", slugs[0]],
         "compare (two entries)": ["compare", *slugs],
         "summarise --list malgrupper": ["summarise", "--list", "malgrupper"],
