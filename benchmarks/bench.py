@@ -187,7 +187,7 @@ def queries(db: Path, size: int, runs: int) -> None:
         "list  (table of 50)": ["list"],
         f"show {slugs[0]}": ["show", slugs[0]],
         "compare (two entries)": ["compare", *slugs],
-        "summarise --list malgrupper": ["summarise", "--list", "malgrupper"],
+        "summarise": ["summarise"],
     }
     for name, args in cases.items():
         row(name, median([CLI, *args], runs, env))

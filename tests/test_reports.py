@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -119,6 +120,32 @@ def test_similar_to_holtalen(catalog: Cli) -> None:
     assert rows[0]["antall_felles"] == len(rows[0]["felles"]) == 17
     nearby = as_json(catalog, "similar", "holtalen", "--fylke", "Sør-Trøndelag")
     assert nearby[0]["slug"] == "rennebu-3000"
+
+
+def _terms_of(entry: dict[str, Any]) -> set[tuple[str, str]]:
+    lists = ("aktiviteter", "salgsargumenter", "samarbeidspartnere", "malgrupper")
+    return {(liste, item["term"]) for liste in lists for item in entry[liste] if item["term"]}
+
+
+@pytest.mark.parametrize("slug", ["tilflyttingstiltak-i-holtalen", "smakommuneprosjektet"])
+def test_similar_scores_follow_the_documented_formula(catalog: Cli, slug: str) -> None:
+    """Weights by inverse document frequency, a term counted once per entry
+    (Småkommuneprosjektet names one partner term twice, for two places)."""
+    everyone = {e["slug"]: _terms_of(e) for e in as_json(catalog, "search", "--limit", "100")}
+    with_terms = [terms for terms in everyone.values() if terms]
+    frequency = {pair: sum(pair in t for t in with_terms) for t in with_terms for pair in t}
+    weight = {pair: math.log(1 + len(with_terms) / n) for pair, n in frequency.items()}
+    mine = everyone[slug]
+    expected = {
+        other: round(
+            sum(weight[p] for p in mine & theirs) / sum(weight[p] for p in mine | theirs), 3
+        )
+        for other, theirs in everyone.items()
+        if other != slug and mine & theirs
+    }
+    rows = as_json(catalog, "similar", slug, "--limit", "100")
+    assert {r["slug"]: r["likhet"] for r in rows} == expected
+    assert [r["likhet"] for r in rows] == sorted(expected.values(), reverse=True)
 
 
 def test_compare_marks_shared_terms_first(catalog: Cli) -> None:

@@ -76,35 +76,43 @@ def similar(store: Store, name: str, filters: SearchFilters, limit: int = 10) ->
     """Entries most like one, by shared terms weighted so that rare terms count
     more (inverse document frequency): sum of shared weights / sum of all."""
     target = show_entry(store, name).entry
-    everyone = store.entry_terms(SearchFilters())
-    total = max(len(everyone), 1)
-    frequency = Counter(pair for pairs in everyone.values() for pair in pairs)
+    total = max(store.entries_with_terms(), 1)
+    frequency = {
+        (liste, term): entries
+        for liste, term, entries, _ in store.subset_term_counts(SearchFilters())
+        if term
+    }
+    weights = {pair: _weight(count, total) for pair, count in frequency.items()}
     mine = {(liste, t) for liste in LISTS for t in _terms(target, liste)}
-    target_id = next(i for i, slug, _ in store.sources() if slug == target.slug)
-    rows = []
-    for entry_id, theirs in store.entry_terms(filters).items():
-        if entry_id == target_id:
-            continue
-        shared, union = mine & theirs, mine | theirs
-        weight = sum(_weight(frequency[p], total) for p in union)
-        score = sum(_weight(frequency[p], total) for p in shared) / weight if weight else 0.0
-        if shared:
-            # The rarest shared terms first: they say most about the likeness.
-            ordered = sorted(shared, key=lambda p: (frequency[p], p))
-            rows.append((round(score, 3), entry_id, ordered))
-    rows.sort(key=lambda r: (-r[0], r[1]))
-    return _similar_table(store, target, rows[:limit])
+    mine_weight = sum(weights.get(p, _weight(0, total)) for p in mine)
+    target_id = store.find("slug", target.slug)[0][0]
+    scored = []
+    for entry_id, shared, theirs in store.term_weight_sums(weights, mine, filters):
+        if entry_id != target_id:
+            union = mine_weight + theirs - shared
+            scored.append((round(shared / union, 3) if union else 0.0, entry_id))
+    scored.sort(key=lambda r: (-r[0], r[1]))
+    return _similar_table(store, target, scored[:limit], frequency)
 
 
 def _weight(frequency: int, total: int) -> float:
     return math.log(1 + total / max(frequency, 1))
 
 
-def _similar_table(store: Store, target: Entry, rows: list[tuple[float, int, Any]]) -> TableResult:
+def _similar_table(
+    store: Store,
+    target: Entry,
+    rows: list[tuple[float, int]],
+    frequency: dict[tuple[str, str], int],
+) -> TableResult:
     vocab = vocabulary()
-    entries = store.load_entries([entry_id for _, entry_id, _ in rows])
+    entries = store.load_entries([entry_id for _, entry_id in rows])
+    mine = {(liste, t) for liste in LISTS for t in _terms(target, liste)}
     out: list[dict[str, Any]] = []
-    for (score, _, shared), entry in zip(rows, entries, strict=True):
+    for (score, _), entry in zip(rows, entries, strict=True):
+        theirs = {(liste, t) for liste in LISTS for t in _terms(entry, liste)}
+        # The rarest shared terms first: they say most about the likeness.
+        shared = sorted(mine & theirs, key=lambda p: (frequency.get(p, 0), p))
         labels = [f"{vocab.label(liste, t)}" for liste, t in shared]
         out.append(
             {

@@ -575,17 +575,42 @@ class Store:
         )
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
-    def entry_terms(self, filters: SearchFilters) -> dict[int, set[tuple[str, str]]]:
-        """Each entry's (list, term) pairs, for comparing entries."""
-        subset, params = self._subset(filters)
-        found: dict[int, set[tuple[str, str]]] = {}
-        for entry_id, liste, term in self.conn.execute(
-            "SELECT entry_id, liste, term FROM items WHERE term IS NOT NULL "
-            f"AND liste != 'hovedmal' AND entry_id IN ({subset})",
-            params,
-        ):
-            found.setdefault(entry_id, set()).add((liste, term))
-        return found
+    def entries_with_terms(self) -> int:
+        """How many entries have a term in any of their lists."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM entries e WHERE EXISTS (SELECT 1 FROM items i WHERE "
+            "i.entry_id = e.id AND i.term IS NOT NULL AND i.liste != 'hovedmal')"
+        ).fetchone()
+        return int(row[0])
+
+    def term_weight_sums(
+        self,
+        weights: dict[tuple[str, str], float],
+        marked: set[tuple[str, str]],
+        filters: SearchFilters,
+    ) -> list[tuple[int, float, float]]:
+        """(id, weight of its marked terms, weight of all its terms) of each
+        entry of the subset that has a marked (list, term), each term counted
+        once. Summed in SQLite: loading every entry's terms into Python took
+        9 s at 100,000 entries."""
+        if not weights:
+            return []
+        values = ", ".join("(?, ?, ?, ?)" for _ in weights)
+        params: list[Any] = [
+            v
+            for (liste, term), w in weights.items()
+            for v in (liste, term, w, (liste, term) in marked)
+        ]
+        narrow, narrowing = self._in_subset("entry_id", filters)
+        rows = self.conn.execute(
+            f"WITH w(liste, term, vekt, merket) AS (VALUES {values}) "
+            "SELECT i.entry_id, sum(w.vekt * w.merket), sum(w.vekt) FROM (SELECT DISTINCT "
+            "entry_id, liste, term FROM items WHERE term IS NOT NULL AND liste != 'hovedmal'"
+            f"{narrow}) AS i JOIN w ON w.liste = i.liste AND w.term = i.term "
+            "GROUP BY i.entry_id HAVING sum(w.merket) > 0",
+            [*params, *narrowing],
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def free_answers(self) -> list[tuple[str, str, int]]:
         """(list, text, entry id) of every item no term covers."""
