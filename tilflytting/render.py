@@ -114,7 +114,7 @@ def list_table(result: EntryList, width: int = 100) -> Table | Text:
 
 
 def _count(shown: int, total: int | None, noun: str) -> str:
-    """A table's title: '100 av 36412 treff' when the rows were cut short."""
+    """A table's title: '50 av 36207 treff' when the rows were cut short."""
     return f"{shown} {noun}" if total is None else f"{shown} av {total} {noun}"
 
 
