@@ -201,6 +201,23 @@ def test_timeline_draws_bars(catalog: Cli, monkeypatch: pytest.MonkeyPatch) -> N
     assert "Rekrutteringsteam" in out and "█" in out and "▶" in out
 
 
+def test_timeline_table_shows_the_first_entries(
+    catalog: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tilflytting.cli.TABLE_ROWS", 3)
+    monkeypatch.setenv("COLUMNS", "200")
+    every = as_json(catalog, "timeline")["oppforinger"]  # machine formats are not cut
+    assert len(every) > 3 and every == sorted(every, key=lambda e: e["slug"])
+    table = catalog("timeline")
+    assert f"3 av {len(every)} oppføringer" in table.stdout
+    assert f"showing the first 3 of {len(every)} entries" in table.stderr
+    assert [e["slug"] for e in every if e["slug"] in table.stdout] == [e["slug"] for e in every[:3]]
+    first = as_json(catalog, "timeline", "--limit", "2")
+    assert first["oppforinger"] == every[:2]
+    starts = [p["fra"] for e in every[:2] for p in e["prosjekter"] if p["fra"]]
+    assert first["fra"] == min(starts)
+
+
 @pytest.mark.parametrize(
     "command",
     [["summarise"], ["similar", "holtalen"], ["timeline"], ["compare", "holtalen", "osen"]],

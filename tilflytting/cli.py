@@ -446,6 +446,14 @@ def similar_command(
 @with_filters
 def timeline_command(
     request: SearchRequest,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            help=f"At most this many entries [default: all; a table shows {TABLE_ROWS}].",
+        ),
+    ] = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -454,7 +462,9 @@ def timeline_command(
     from tilflytting.search import resolve_filters
 
     with opened(db) as store:
-        result = output.answer(lambda: reports.timeline(store, resolve_filters(request)[0]))
+        result = output.answer(
+            lambda: reports.timeline(store, resolve_filters(request)[0], limit, table_cap(fmt))
+        )
     output.emit(result, fmt.value)
 
 

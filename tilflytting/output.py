@@ -14,7 +14,7 @@ import typer
 
 from tilflytting.formats import Result, clean, format_result
 from tilflytting.query import AmbiguousEntry, QueryError
-from tilflytting.results import EntryList, SearchResult
+from tilflytting.results import EntryList, SearchResult, TimelineResult
 
 if TYPE_CHECKING:
     from tilflytting.export import Exported
@@ -45,9 +45,10 @@ def emit(result: Result, fmt: str) -> None:
     if isinstance(result, SearchResult):
         for note in result.notes:
             message(note)
-    if isinstance(result, SearchResult | EntryList) and result.total is not None:
+    shown = _shown(result)
+    if shown is not None:
         message(
-            f"showing the first {len(result.rows)} of {result.total} entries; "
+            f"showing the first {shown[0]} of {shown[1]} entries; "
             "--limit N shows more, --format csv or json shows all"
         )
     if fmt == "table":
@@ -56,6 +57,15 @@ def emit(result: Result, fmt: str) -> None:
         render.print_result(result)
     else:
         sys.stdout.write(format_result(result, fmt))
+
+
+def _shown(result: Result) -> tuple[int, int] | None:
+    """(entries shown, entries found) when a table was cut short."""
+    if isinstance(result, SearchResult | EntryList) and result.total is not None:
+        return len(result.rows), result.total
+    if isinstance(result, TimelineResult) and result.total is not None:
+        return len(result.entries), result.total
+    return None
 
 
 @contextmanager

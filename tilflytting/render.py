@@ -250,7 +250,10 @@ def timeline_view(result: TimelineResult, width: int) -> Table | Text:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_header=True,
-        title=f"Prosjekter {result.first}–{result.last}",
+        title=f"Prosjekter {result.first}–{result.last}"
+        + (
+            "" if result.total is None else f", {len(result.entries)} av {result.total} oppføringer"
+        ),
         title_justify="left",
         caption=f"█ = prosjektet pågår ({scale} år per tegn); ▶ = uten slutt",
         caption_justify="left",

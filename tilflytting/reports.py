@@ -351,11 +351,15 @@ def _years_table(years: dict[str, dict[str, int]]) -> TableResult:
 
 
 # -- timeline ------------------------------------------------------------------------
-def timeline(store: Store, filters: SearchFilters) -> TimelineResult:
+def timeline(
+    store: Store, filters: SearchFilters, limit: int | None = None, cap: int | None = None
+) -> TimelineResult:
+    """Entries' projects by slug: at most `limit` entries; with no limit, at
+    most `cap`, and then the result says how many there were."""
     this_year = date.today().year
     entries: dict[int, dict[str, Any]] = {}
-    for entry_id, slug, name, start, end, ongoing in store.project_rows(filters):
-        row = entries.setdefault(entry_id, {"slug": slug, "prosjekter": []})
+    for entry_id, slug, title, name, start, end, ongoing in store.project_rows(filters):
+        row = entries.setdefault(entry_id, {"slug": slug, "prosjekter": [], "tittel": title})
         row["prosjekter"].append(
             {
                 "navn": name,
@@ -365,12 +369,12 @@ def timeline(store: Store, filters: SearchFilters) -> TimelineResult:
                 "vist_til": this_year if ongoing and end is None else (end or start),
             }
         )
-    titles = {e.slug: e.title for e in store.load_entries(list(entries))}
-    for row in entries.values():
-        row["tittel"] = titles[row["slug"]]
-    starts = [p["fra"] for r in entries.values() for p in r["prosjekter"] if p["fra"]]
+    everyone = list(entries.values())  # by slug, as the rows came
+    shown = everyone[: cap if limit is None else limit]
+    total = len(everyone) if limit is None and len(shown) < len(everyone) else None
+    starts = [p["fra"] for r in shown for p in r["prosjekter"] if p["fra"]]
     first = min(starts) if starts else this_year
-    return TimelineResult(sorted(entries.values(), key=lambda r: r["slug"]), first, this_year)
+    return TimelineResult(shown, first, this_year, total)
 
 
 def catalog_part(store: Store, filters: SearchFilters, raw: bool = False) -> list[Entry]:

@@ -92,6 +92,7 @@ class TimelineResult:
     entries: list[dict[str, Any]]  # {slug, tittel, prosjekter: [{navn, fra, til, pagaende}]}
     first: int
     last: int  # this year: open-ended projects run to here
+    total: int | None = None  # set when `entries` were cut short to fit a table
 
     @property
     def data(self) -> dict[str, Any]:

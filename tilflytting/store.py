@@ -565,15 +565,18 @@ class Store:
         narrow, params = self._in_subset("entry_id", filters)
         return _project_years(self.conn, this_year, narrow, params)
 
-    def project_rows(self, filters: SearchFilters) -> list[tuple[int, str, str, Any, Any, int]]:
-        """(entry id, slug, project, start, end, ongoing) in the subset, by slug."""
+    def project_rows(
+        self, filters: SearchFilters
+    ) -> list[tuple[int, str, str, str, Any, Any, int]]:
+        """(entry id, slug, title, project, start, end, ongoing) in the subset,
+        by slug."""
         subset, params = self._subset(filters)
         rows = self.conn.execute(
-            "SELECT e.id, e.slug, p.navn, p.fra, p.til, p.pagaende FROM projects p "
+            "SELECT e.id, e.slug, e.tittel, p.navn, p.fra, p.til, p.pagaende FROM projects p "
             f"JOIN entries e ON e.id = p.entry_id WHERE e.id IN ({subset}) ORDER BY e.slug, p.pos",
             params,
         )
-        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
     def entries_with_terms(self) -> int:
         """How many entries have a term in any of their lists."""
