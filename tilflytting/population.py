@@ -263,7 +263,14 @@ def _county_numbers(counties: list[str]) -> list[str]:
 
 
 def _county_of(number: str) -> str | None:
-    return next((k.fylke_2024 for k in reference().kommuner if k.nr_2024 == number), None)
+    return _counties_by_number().get(number)
+
+
+@cache
+def _counties_by_number() -> dict[str, str]:
+    """2024 county of each 2024 municipality number (asked 357 times for
+    every entry `summarise --folketall` compares: a scan each took minutes)."""
+    return {k.nr_2024: k.fylke_2024 for k in reference().kommuner if k.nr_2024 and k.fylke_2024}
 
 
 def change(series: Series, start: int, end: int) -> dict[str, Any]:
@@ -433,11 +440,15 @@ def tables(data: dict[str, Any]) -> list[TableResult]:
     return [series, periods]
 
 
-def span_change(entry: Entry, data: PopulationData) -> dict[str, Any] | None:
+def span_change(
+    entry: Entry, data: PopulationData, others: dict[tuple[str, ...], Series] | None = None
+) -> dict[str, Any] | None:
     """The entry's population change over all its projects (first start with
-    figures to last end), against the rest of its county; None if unknown."""
+    figures to last end), against the rest of its county; None if unknown.
+    `others` keeps the rest-of-county sums between calls: entries about the
+    same municipalities share them."""
     try:
-        area = area_of(entry)
+        area = area_of(entry, notes=False)
     except QueryError:
         return None
     periods = [p for p in periods_of(entry, data.years[-1]) if p.start >= data.years[0]]
@@ -445,8 +456,11 @@ def span_change(entry: Entry, data: PopulationData) -> dict[str, Any] | None:
         return None
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     own = change(data.total(area.numbers), start, end)
-    _, numbers = reference_numbers("fylke", area, data, start)
-    other = change(data.total(numbers), start, end)
+    memo = {} if others is None else others
+    place = (*area.numbers, "|", *area.counties)
+    if place not in memo:
+        memo[place] = data.total(reference_numbers("fylke", area, data, start)[1])
+    other = change(memo[place], start, end)
     if own["prosent"] is None or other["prosent"] is None or end <= start:
         return None
     return {
@@ -462,8 +476,8 @@ def span_change(entry: Entry, data: PopulationData) -> dict[str, Any] | None:
 def growth_summary(entries: list[Entry]) -> dict[str, Any]:
     """How many entries grew over their project periods, and how many grew
     more than the rest of their county."""
-    data = population()
-    found = [c for c in (span_change(e, data) for e in entries) if c is not None]
+    data, others = population(), dict[tuple[str, ...], Series]()
+    found = [c for c in (span_change(e, data, others) for e in entries) if c is not None]
     return {
         "med_tall": len(found),
         "uten_tall": len(entries) - len(found),
