@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PAGES
+from tests.conftest import CATALOG, PAGES
 from tilflytting.importer import import_paths
 from tilflytting.normalise import apply_vocabulary
 from tilflytting.store import MIGRATIONS, Store, StoreError, StoreMissing
@@ -214,3 +214,15 @@ def test_dry_run_writes_nothing(db: Path, pages: Path) -> None:
     report = import_paths(store, [pages], dry_run=True)
     assert report.count("added") == 4
     assert count(store, "entries") == 0
+
+
+def test_outlines_hold_what_population_figures_need(db: Path) -> None:
+    store = Store.open(db, create=True)
+    import_paths(store, [CATALOG])
+    ids = [entry_id for entry_id, _, _ in store.sources()][::-1]  # any order is kept
+    outlines, full = store.load_outlines(ids), store.load_entries(ids)
+    assert [(o.slug, o.title, o.places, o.projects) for o in outlines] == [
+        (e.slug, e.title, e.places, e.projects) for e in full
+    ]
+    assert any(o.projects for o in outlines) and any(o.places for o in outlines)
+    assert not any(o.text or any(o.lists.values()) for o in outlines)  # not read

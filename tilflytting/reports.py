@@ -258,7 +258,7 @@ def _growth(store: Store, filters: SearchFilters) -> dict[str, Any]:
     from tilflytting.population import growth_summary
 
     ids = [entry_id for entry_id, _ in store.search(None, filters)]
-    return growth_summary(store.load_entries(ids))
+    return growth_summary(store.load_outlines(ids))
 
 
 def _growth_table(growth: dict[str, Any]) -> TableResult:
