@@ -409,3 +409,10 @@ def test_hint_counts_each_condition_alone(catalog: Cli) -> None:
     for label, args in alone.items():
         found = json.loads(catalog("search", *args, "--format", "json").stdout)
         assert found and f"{label}: {len(found)}" in hint, hint
+
+
+@pytest.mark.parametrize("command", [["search", "bolyst"], ["list"], ["timeline"]])
+def test_a_limit_of_nothing_is_a_usage_error(catalog: Cli, command: list[str]) -> None:
+    """`--limit 0` would show no rows and a hint that nothing matches."""
+    result = catalog(*command, "--limit", "0")
+    assert result.exit_code == 2 and "--limit" in result.stderr

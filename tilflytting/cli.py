@@ -193,7 +193,7 @@ def list_command(
         int | None,
         typer.Option(
             "--limit",
-            min=0,
+            min=1,
             help=f"Show at most this many entries [default: all; a table shows {TABLE_ROWS}].",
         ),
     ] = None,
@@ -349,7 +349,7 @@ def search_command(
         int | None,
         typer.Option(
             "--limit",
-            min=0,
+            min=1,
             help=f"At most this many hits [default: all; a table shows {TABLE_ROWS}].",
         ),
     ] = None,
@@ -450,7 +450,7 @@ def timeline_command(
         int | None,
         typer.Option(
             "--limit",
-            min=0,
+            min=1,
             help=f"At most this many entries [default: all; a table shows {TABLE_ROWS}].",
         ),
     ] = None,
