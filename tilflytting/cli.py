@@ -79,11 +79,19 @@ DbOption = Annotated[
 
 
 FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
-# Without --limit the table view of `list` and `search` stops here and says how
+# Without --limit the table view of `list`, `search` and `timeline` stops here, saying how
 # many more there are: drawing 100,000 rows takes Rich minutes, and each row
 # about 0.5 ms. 50 is a screenful or two and the whole real catalog (43
 # pages). Machine formats give every row.
 TABLE_ROWS = 50
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=1,
+        help=f"At most this many entries [default: all; a table shows {TABLE_ROWS}].",
+    ),
+]
 
 
 def table_cap(fmt: ListFormat) -> int | None:
@@ -189,14 +197,7 @@ def list_command(
         typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
     ] = None,
     sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            min=1,
-            help=f"Show at most this many entries [default: all; a table shows {TABLE_ROWS}].",
-        ),
-    ] = None,
+    limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -345,14 +346,7 @@ def search_command(
     raw: Annotated[
         bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
     ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            min=1,
-            help=f"At most this many hits [default: all; a table shows {TABLE_ROWS}].",
-        ),
-    ] = None,
+    limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -446,14 +440,7 @@ def similar_command(
 @with_filters
 def timeline_command(
     request: SearchRequest,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            min=1,
-            help=f"At most this many entries [default: all; a table shows {TABLE_ROWS}].",
-        ),
-    ] = None,
+    limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
