@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from tilflytting.fold import key
 from tilflytting.model import LIST_LABELS, LISTS, Entry, Place, Project
@@ -18,6 +18,7 @@ from tilflytting.places import reference
 from tilflytting.results import EntryDetail, EntryList, TableResult
 from tilflytting.store import Store
 
+T = TypeVar("T")
 JSON_VERSION = 1
 SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
 
@@ -131,10 +132,19 @@ def list_entries(
     keys = store.list_keys(counties, names, sort)
     if sort != "slug":
         keys.sort(key=_sort_key(sort))  # stable: equal keys stay in slug order
-    shown = cap if limit is None else limit
-    total = len(keys) if shown is not None and limit is None and len(keys) > shown else None
-    ids = [entry_id for entry_id, _ in keys[:shown]]
+    shown, total = first_rows(keys, limit, cap)
+    ids = [entry_id for entry_id, _ in shown]
     return EntryList([summary_json(entry) for entry in store.load_entries(ids)], total)
+
+
+def first_rows(rows: list[T], limit: int | None, cap: int | None) -> tuple[list[T], int | None]:
+    """At most `limit` rows; with no limit, at most `cap`, and then also how
+    many there were (None when nothing was cut for the table)."""
+    if limit is not None:
+        return rows[:limit], None
+    if cap is not None and len(rows) > cap:
+        return rows[:cap], len(rows)
+    return rows, None
 
 
 def county_name(text: str) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from tilflytting.model import LIST_LABELS, LISTS, Entry, SearchFilters
-from tilflytting.query import QueryError, show_entry
+from tilflytting.query import QueryError, first_rows, show_entry
 from tilflytting.results import CompareResult, Report, TableResult, TimelineResult
 from tilflytting.store import Store
 from tilflytting.vocabulary import vocabulary
@@ -369,9 +369,7 @@ def timeline(
                 "vist_til": this_year if ongoing and end is None else (end or start),
             }
         )
-    everyone = list(entries.values())  # by slug, as the rows came
-    shown = everyone[: cap if limit is None else limit]
-    total = len(everyone) if limit is None and len(shown) < len(everyone) else None
+    shown, total = first_rows(list(entries.values()), limit, cap)  # by slug, as rows came
     starts = [p["fra"] for r in shown for p in r["prosjekter"] if p["fra"]]
     first = min(starts) if starts else this_year
     return TimelineResult(shown, first, this_year, total)
