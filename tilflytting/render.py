@@ -246,14 +246,14 @@ def timeline_view(result: TimelineResult, width: int) -> Table | Text:
     years = result.last - result.first + 1
     label_width = min(40, max(24, width // 3))
     scale = max(1, math.ceil(years / max(10, width - label_width - 16)))
+    title = f"Prosjekter {result.first}–{result.last}"
+    if result.total is not None:
+        title += ", " + _count(len(result.entries), result.total, "oppføringer")
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_header=True,
-        title=f"Prosjekter {result.first}–{result.last}"
-        + (
-            "" if result.total is None else f", {len(result.entries)} av {result.total} oppføringer"
-        ),
+        title=title,
         title_justify="left",
         caption=f"█ = prosjektet pågår ({scale} år per tegn); ▶ = uten slutt",
         caption_justify="left",

@@ -92,7 +92,7 @@ def similar(store: Store, name: str, filters: SearchFilters, limit: int = 10) ->
             union = mine_weight + theirs - shared
             scored.append((round(shared / union, 3) if union else 0.0, entry_id))
     scored.sort(key=lambda r: (-r[0], r[1]))
-    return _similar_table(store, target, scored[:limit], frequency)
+    return _similar_table(store, target.slug, mine, scored[:limit], frequency)
 
 
 def _weight(frequency: int, total: int) -> float:
@@ -101,13 +101,13 @@ def _weight(frequency: int, total: int) -> float:
 
 def _similar_table(
     store: Store,
-    target: Entry,
+    slug: str,
+    mine: set[tuple[str, str]],
     rows: list[tuple[float, int]],
     frequency: dict[tuple[str, str], int],
 ) -> TableResult:
     vocab = vocabulary()
     entries = store.load_entries([entry_id for _, entry_id in rows])
-    mine = {(liste, t) for liste in LISTS for t in _terms(target, liste)}
     out: list[dict[str, Any]] = []
     for (score, _), entry in zip(rows, entries, strict=True):
         theirs = {(liste, t) for liste in LISTS for t in _terms(entry, liste)}
@@ -124,7 +124,7 @@ def _similar_table(
             }
         )
     return TableResult(
-        f"Mest lik {target.slug}",
+        f"Mest lik {slug}",
         ["slug", "likhet", "antall_felles", "felles"],
         out,
         "likhet: shared terms' weight / all terms' weight; rare terms weigh more",
