@@ -477,15 +477,11 @@ class Store:
         return [(r[0], r[1], r[2]) for r in self.subset_term_counts(SearchFilters())]
 
     # -- aggregates over a filtered set of entries ---------------------------
-    def _subset(self, filters: SearchFilters) -> tuple[str, list[Any]]:
-        """A SELECT of the ids of the entries `filters` allows, as a subquery."""
-        return _ids_sql(filters)
-
     def _in_subset(self, column: str, filters: SearchFilters) -> tuple[str, list[Any]]:
         """`AND column IN (subset)`, or nothing when no filter narrows the catalog."""
         if not _filter_sql(filters)[0]:
             return "", []
-        subset, params = self._subset(filters)
+        subset, params = _ids_sql(filters)
         return f" AND {column} IN ({subset})", params
 
     def _whole(self, filters: SearchFilters, this_year: int | None = None) -> Tallies | None:
@@ -526,7 +522,7 @@ class Store:
         group = {"fylke_2012": "p.fylke_2012", "fylke_2024": "p.fylke_2024", "region": "e.region"}[
             by
         ]
-        subset, params = self._subset(filters)
+        subset, params = _ids_sql(filters)
         # Only a region needs the entries' rows (by county they cost 0.1 s).
         join = (
             "JOIN entries e ON e.id = i.entry_id"
@@ -546,7 +542,7 @@ class Store:
         group = {"fylke_2012": "p.fylke_2012", "fylke_2024": "p.fylke_2024", "region": "e.region"}[
             by
         ]
-        subset, params = self._subset(filters)
+        subset, params = _ids_sql(filters)
         rows = self.conn.execute(
             f"SELECT {group}, count(DISTINCT e.id) FROM entries e LEFT JOIN places p "
             f"ON p.entry_id = e.id WHERE e.id IN ({subset}) AND {group} IS NOT NULL "
@@ -570,7 +566,7 @@ class Store:
     ) -> list[tuple[int, str, str, str, Any, Any, int]]:
         """(entry id, slug, title, project, start, end, ongoing) in the subset,
         by slug."""
-        subset, params = self._subset(filters)
+        subset, params = _ids_sql(filters)
         rows = self.conn.execute(
             "SELECT e.id, e.slug, e.tittel, p.navn, p.fra, p.til, p.pagaende FROM projects p "
             f"JOIN entries e ON e.id = p.entry_id WHERE e.id IN ({subset}) ORDER BY e.slug, p.pos",
