@@ -8,6 +8,7 @@ import json
 import math
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -100,6 +101,38 @@ def test_summarise_cross_table_by_county_of_2012(catalog: Cli) -> None:
         r for r in rows if r["tabell"].endswith("etter fylke") and r["term"] == "barnefamilier"
     )
     assert crossed["Trøndelag"] == "3" and crossed["Agder"] == "3"
+
+
+FILTERS = [
+    ["--kommune", "Holtålen"],
+    ["--fylke", "Troms"],
+    ["--målgruppe", "barnefamilier"],
+    ["--aktivitet", "nettside", "--komplett"],
+    ["--fra", "2008", "--til", "2010"],
+]
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+@pytest.mark.parametrize("filters", FILTERS, ids=" ".join)
+def test_summarise_of_a_subset_counts_its_entries_terms(
+    catalog: Cli, monkeypatch: pytest.MonkeyPatch, filters: list[str], share: float
+) -> None:
+    """Both ways of counting (entry by entry, or each list whole: chosen by
+    the subset's size) give what the subset's own entries hold."""
+    monkeypatch.setattr("tilflytting.store.BY_ENTRY_SHARE", share)
+    entries = as_json(catalog, "search", *filters)
+    data = as_json(catalog, "summarise", *filters)
+    assert data["oppforinger"] == len(entries) > 0
+    for liste, rows in data["lister"].items():
+        expected = Counter(
+            term for entry in entries for term in {i["term"] for i in entry[liste]} if term
+        )
+        assert {r["term"]: r["oppforinger"] for r in rows if r["oppforinger"]} == expected
+        free = [[i for i in entry[liste] if not i["term"]] for entry in entries]
+        assert data["fritekst"][liste] == {
+            "oppforinger": sum(1 for answers in free if answers),
+            "svar": sum(len(answers) for answers in free),
+        }
 
 
 def test_summarize_is_an_alias(catalog: Cli) -> None:

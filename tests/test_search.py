@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import CATALOG, Cli
 from tilflytting.importer import import_paths
-from tilflytting.model import SearchFilters
+from tilflytting.model import LISTS, SearchFilters
 from tilflytting.search import build_match
-from tilflytting.store import Store, _count_sql, search_sql
+from tilflytting.store import Store, _count_sql, search_sql, term_counts_sql
 
 
 @pytest.fixture(scope="module")
@@ -315,6 +315,19 @@ def test_facet_search_reads_the_slug_index_in_order(store: Store) -> None:
     plan = _plan(store, None, filters, 20)
     assert "idx_entries_slug" in plan and "TEMP B-TREE" not in plan, plan
     assert "COVERING INDEX idx_items_liste_term_entry_id" in plan, plan  # items not read
+
+
+@pytest.mark.parametrize("by_entry", [True, False])
+def test_subset_term_counts_read_one_index(store: Store, by_entry: bool) -> None:
+    """`summarise` of a few entries looks their items up entry by entry; of
+    many, it walks each list: from an index alone either way."""
+    narrow, params = store._in_subset("entry_id", SearchFilters(kommuner=["Holtålen"]))
+    sql = term_counts_sql(LISTS, narrow, by_entry)
+    plan = " | ".join(
+        r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, [*LISTS, *params])
+    )
+    index = "idx_items_entry_id_liste_term" if by_entry else "idx_items_liste_term_entry_id"
+    assert f"SEARCH items USING COVERING INDEX {index}" in plan, plan
 
 
 def test_full_text_search_runs_the_index_once(store: Store) -> None:

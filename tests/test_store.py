@@ -96,10 +96,12 @@ def test_migrated_schema(db: Path) -> None:
     }
     assert {
         "idx_items_liste_term_entry_id",
+        "idx_items_entry_id_liste_term",
         "idx_projects_fra_til_pagaende_entry_id",
         "idx_entries_region_komplett",
         "idx_entries_slug",  # search names it (INDEXED BY)
     } <= indexes
+    assert "idx_items_entry_id" not in indexes  # the index above begins with it
     assert columns("tally_terms") == ["liste", "term", "oppforinger", "svar"]
     assert columns("tally_years") == ["ar", "startet", "siste"]
     assert columns("tally_catalog") == ["navn", "verdi"]
