@@ -238,63 +238,38 @@ def show_command(
 # The filters `search`, the reports and `export` share. Like sqlite-utils'
 # shared output options: one decorator gives every such command the same
 # options, and hands them over as one SearchRequest.
+def _values(*names: str, help: str) -> tuple[Any, Any]:
+    """A repeatable filter option: (its annotation, its default)."""
+    return Annotated[list[str] | None, typer.Option(*names, help=help)], None
+
+
+def _year(*names: str, help: str) -> tuple[Any, Any]:
+    return Annotated[int | None, typer.Option(*names, help=help)], None
+
+
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "malgruppe": (
-        Annotated[list[str] | None, typer.Option(
-            "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several).")],
-        None,
+    "malgruppe": _values(
+        "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
     ),
-    "aktivitet": (
-        Annotated[list[str] | None, typer.Option(
-            "--aktivitet", help="Activity term (repeatable).")],
-        None,
+    "aktivitet": _values("--aktivitet", help="Activity term (repeatable)."),
+    "salgsargument": _values("--salgsargument", help="Selling point term (repeatable)."),
+    "partner": _values(
+        "--partner",
+        help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).",
     ),
-    "salgsargument": (
-        Annotated[list[str] | None, typer.Option(
-            "--salgsargument", help="Selling point term (repeatable).")],
-        None,
+    "fylke": _values("--fylke", help="County, 2012 or 2024 name (repeatable)."),
+    "kommune": _values("--kommune", help="Municipality name or number, old or new (repeatable)."),
+    "region": _values("--region", help="Region, e.g. Hardanger (repeatable)."),
+    "year": _year(
+        "--år", "--aar", help="A project active this year (open-ended ones until today)."
     ),
-    "partner": (
-        Annotated[list[str] | None, typer.Option(
-            "--partner",
-            help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).")],
-        None,
-    ),
-    "fylke": (
-        Annotated[list[str] | None, typer.Option(
-            "--fylke", help="County, 2012 or 2024 name (repeatable).")],
-        None,
-    ),
-    "kommune": (
-        Annotated[list[str] | None, typer.Option(
-            "--kommune", help="Municipality name or number, old or new (repeatable).")],
-        None,
-    ),
-    "region": (
-        Annotated[list[str] | None, typer.Option(
-            "--region", help="Region, e.g. Hardanger (repeatable).")],
-        None,
-    ),
-    "year": (
-        Annotated[int | None, typer.Option(
-            "--år", "--aar", help="A project active this year (open-ended ones until today).")],
-        None,
-    ),
-    "span_from": (
-        Annotated[int | None, typer.Option(
-            "--fra", help="A project active in or after this year.")],
-        None,
-    ),
-    "span_to": (
-        Annotated[int | None, typer.Option(
-            "--til", help="A project active in or before this year.")],
-        None,
-    ),
+    "span_from": _year("--fra", help="A project active in or after this year."),
+    "span_to": _year("--til", help="A project active in or before this year."),
     "complete": (
         Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")],
         False,
     ),
-}  # fmt: skip
+}
 FACET_LISTS = {"malgruppe": "malgrupper", "aktivitet": "aktiviteter",
                "salgsargument": "salgsargumenter", "partner": "samarbeidspartnere"}  # fmt: skip
 
