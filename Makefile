@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   install into .venv, import the bundled catalog, show a short tour
-#   make test   ruff (lint + format check), mypy --strict, pytest
+#   make test   ruff (lint + format check), mypy --strict, the layers contract, pytest
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,6 +33,7 @@ test: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/pytest
 
 # Benchmarks (3-5 minutes; about 2 GB of temporary files): figures and ratios, see docs/performance.md.

@@ -13,8 +13,8 @@ import argparse
 import random
 from pathlib import Path
 
-from tilflytting.places import reference
-from tilflytting.vocabulary import vocabulary
+from tilflytting.reference.places import reference
+from tilflytting.reference.vocabulary import vocabulary
 
 HEADINGS = {
     "aktiviteter": ["Aktiviteter", "Aktivitetar", "Aktiviteter i prosjektet"],

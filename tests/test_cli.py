@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import CATALOG, PAGES, Cli
-from tilflytting.fold import key
+from tilflytting.core.fold import key
 
 
 def test_import_reports_and_is_idempotent(cli: Cli, pages: Path) -> None:

@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from tests.conftest import PAGES
-from tilflytting.decode import DecodeError, decode, split_lines
-from tilflytting.parse_page import parse_page
+from tilflytting.ingest.decode import DecodeError, decode, split_lines
+from tilflytting.ingest.page import parse_page
 
 TEXT = (PAGES / "bokmal-complete.txt").read_text(encoding="utf-8")
 

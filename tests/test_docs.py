@@ -13,8 +13,8 @@ import typer.main
 
 from tests.conftest import CATALOG, ROOT, Cli
 from tilflytting.cli import app
-from tilflytting.entry_yaml import parse_yaml
-from tilflytting.normalise import normalise
+from tilflytting.ingest.normalise import normalise
+from tilflytting.ingest.yaml_entry import parse_yaml
 
 
 def commands() -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PAGES
-from tilflytting.entry_yaml import EntryFormatError, dump_yaml, entry_to_data, parse_yaml
-from tilflytting.normalise import normalise
-from tilflytting.parse_page import parse_page
+from tilflytting.ingest.normalise import normalise
+from tilflytting.ingest.page import parse_page
+from tilflytting.ingest.yaml_entry import EntryFormatError, dump_yaml, entry_to_data, parse_yaml
 
 GOOD = """\
 tittel: Flytt til Tynset

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS, PAGES
-from tilflytting.entry_yaml import EntryFormatError, dump_yaml, entry_to_data, parse_yaml
-from tilflytting.normalise import normalise
-from tilflytting.parse_page import PageError, parse_page
+from tilflytting.ingest.normalise import normalise
+from tilflytting.ingest.page import PageError, parse_page
+from tilflytting.ingest.yaml_entry import EntryFormatError, dump_yaml, entry_to_data, parse_yaml
 
 
 def _blocks() -> list[str]:

@@ -8,9 +8,9 @@ import pytest
 
 from tests.conftest import CORPUS, corpus_index
 from tests.corpus_expected import EXPECTED
-from tilflytting.model import LISTS, Entry
-from tilflytting.normalise import normalise
-from tilflytting.parse_page import parse_page
+from tilflytting.core.model import LISTS, Entry
+from tilflytting.ingest.normalise import normalise
+from tilflytting.ingest.page import parse_page
 
 INDEX = corpus_index()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PAGES
-from tilflytting.model import Entry
-from tilflytting.normalise import normalise
-from tilflytting.parse_page import PageError, heading_kind, parse_page
+from tilflytting.core.model import Entry
+from tilflytting.ingest.normalise import normalise
+from tilflytting.ingest.page import PageError, heading_kind, parse_page
 
 
 def page(name: str) -> Entry:

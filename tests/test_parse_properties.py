@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilflytting.model import LISTS
-from tilflytting.parse_page import PageError, parse_page
+from tilflytting.core.model import LISTS
+from tilflytting.ingest.page import PageError, parse_page
 
 HEADINGS = {
     "aktiviteter": ["Aktiviteter", "Aktivitetar", "AKTIVITETER"],
@@ -86,7 +86,7 @@ def test_any_text_parses_or_fails_cleanly(text: str) -> None:
 
 @given(st.text(max_size=200))
 def test_folding_is_ascii_lowercase_and_keeps_plain_words(text: str) -> None:
-    from tilflytting.fold import fold, key
+    from tilflytting.core.fold import fold, key
 
     folded = fold(text)
     assert folded == folded.lower() or not folded.isascii()

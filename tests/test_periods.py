@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilflytting.periods import find_periods, parse_period
+from tilflytting.ingest.periods import find_periods, parse_period
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import CATALOG, ROOT, Cli
-from tilflytting import population
-from tilflytting.model import Entry, Place, Project
+from tilflytting.core.model import Entry, Place, Project
+from tilflytting.query import population
+from tilflytting.reference import population as population_data
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +26,9 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
 def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """`--update` writes to the user's data folder: a temporary one here."""
     monkeypatch.setenv("TILFLYTTING_DATA", str(tmp_path / "data"))
-    population.population.cache_clear()
+    population_data.population.cache_clear()
     yield
-    population.population.cache_clear()
+    population_data.population.cache_clear()
 
 
 def as_json(cli: Cli, *args: str) -> Any:
@@ -139,7 +140,7 @@ def test_update_is_validated_before_anything_is_replaced(
     result = catalog("folketall", "--update", str(new))
     assert result.exit_code == 1 and message in result.stderr
     assert "not changed" in result.stderr
-    assert not population.user_file().exists()
+    assert not population_data.user_file().exists()
 
 
 def test_update_replaces_the_figures(catalog: Cli, tmp_path: Path) -> None:
@@ -147,14 +148,14 @@ def test_update_replaces_the_figures(catalog: Cli, tmp_path: Path) -> None:
     new.write_text(GOOD + "5026,2027,2100,2024\n", "utf-8")
     result = catalog("folketall", "--update", str(new))
     assert result.exit_code == 0 and "updated" in result.stderr
-    population.population.cache_clear()
+    population_data.population.cache_clear()
     series = {r["ar"]: r["folketall"] for r in as_json(catalog, "folketall", "holtalen")["serie"]}
     assert series[2027] == 2100
 
 
 def test_bundled_figures_pass_the_update_checks() -> None:
-    rows = population.parse_csv(GOOD)  # what --update demands of any file
-    assert rows == population.population().rows
+    rows = population_data.parse_csv(GOOD)  # what --update demands of any file
+    assert rows == population_data.population().rows
 
 
 def _holtalen_with(*projects: Project) -> Entry:
@@ -163,7 +164,7 @@ def _holtalen_with(*projects: Project) -> Entry:
 
 
 def test_show_line_runs_an_unfinished_project_to_the_latest_figures() -> None:
-    latest = population.population().years[-1]
+    latest = population_data.population().years[-1]
     line = population.summary_line(_holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")))
     assert line is not None and line.startswith("Folketall 1.1.2010: ")
     assert f"→ 1.1.{latest}: " in line

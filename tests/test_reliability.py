@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CATALOG, PAGES, Cli
-from tilflytting.store import Store
+from tilflytting.store.database import Store
 
 GOOD = (PAGES / "bokmal-complete.txt").read_text("utf-8")
 BAD_FILES: dict[str, tuple[bytes, str]] = {

@@ -119,7 +119,7 @@ def test_summarise_of_a_subset_counts_its_entries_terms(
 ) -> None:
     """Both ways of counting (entry by entry, or each list whole: chosen by
     the subset's size) give what the subset's own entries hold."""
-    monkeypatch.setattr("tilflytting.store.BY_ENTRY_SHARE", share)
+    monkeypatch.setattr("tilflytting.store.database.BY_ENTRY_SHARE", share)
     entries = as_json(catalog, "search", *filters)
     data = as_json(catalog, "summarise", *filters)
     assert data["oppforinger"] == len(entries) > 0

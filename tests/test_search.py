@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CATALOG, Cli
-from tilflytting.importer import import_paths
-from tilflytting.model import LISTS, SearchFilters
-from tilflytting.search import build_match
-from tilflytting.store import Store, _count_sql, search_sql, term_counts_sql
+from tilflytting.core.model import LISTS, SearchFilters
+from tilflytting.ingest.importer import import_paths
+from tilflytting.query.search import build_match
+from tilflytting.store.database import Store, _count_sql, search_sql, term_counts_sql
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CATALOG, PAGES
-from tilflytting.importer import import_paths
-from tilflytting.normalise import apply_vocabulary
-from tilflytting.store import MIGRATIONS, Store, StoreError, StoreMissing
+from tilflytting.ingest.importer import import_paths
+from tilflytting.ingest.normalise import apply_vocabulary
+from tilflytting.store.database import MIGRATIONS, Store, StoreError, StoreMissing
 
 EXPECTED_TABLES = {
     "entries",

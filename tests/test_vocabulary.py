@@ -10,11 +10,11 @@ import pytest
 
 from tests.conftest import Cli
 from tests.terms_expected import TERMS
-from tilflytting.model import LISTS, Entry, Item
-from tilflytting.normalise import normalise
-from tilflytting.parse_page import parse_page
-from tilflytting.places import data_dir
-from tilflytting.vocabulary import UnknownTerm, json_copy, read_yaml, vocabulary
+from tilflytting.core.model import LISTS, Entry, Item
+from tilflytting.ingest.normalise import normalise
+from tilflytting.ingest.page import parse_page
+from tilflytting.reference.places import data_dir
+from tilflytting.reference.vocabulary import UnknownTerm, json_copy, read_yaml, vocabulary
 
 
 def terms_of(entry: Entry) -> dict[str, list[Any]]:
@@ -160,7 +160,7 @@ def test_vocab_command_counts_and_unmatched(catalog_cli: Cli) -> None:
 
 def test_vocab_apply_renormalises_without_files(catalog_cli: Cli, tmp_path: Path) -> None:
     catalog_cli.db.parent.mkdir(exist_ok=True)
-    from tilflytting.store import Store
+    from tilflytting.store.database import Store
 
     store = Store.open(catalog_cli.db)
     store.conn.execute("UPDATE items SET term = NULL")

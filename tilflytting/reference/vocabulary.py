@@ -20,9 +20,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from tilflytting.fold import fold, key
-from tilflytting.model import LISTS, Item
-from tilflytting.places import data_dir, reference
+from tilflytting.core.fold import fold, key
+from tilflytting.core.model import LISTS, Item
+from tilflytting.reference.places import data_dir, reference
 
 FUZZY = 0.93  # similarity needed to forgive a misspelling
 MIN_FUZZY_KEY = 8  # shorter items must match exactly

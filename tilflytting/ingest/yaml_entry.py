@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from tilflytting.fold import key
-from tilflytting.model import LISTS, Entry, Item, Project
-from tilflytting.places import reference
+from tilflytting.core.fold import key
+from tilflytting.core.model import LISTS, Entry, Item, Project
+from tilflytting.reference.places import reference
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tilflytting.decode import split_lines
-from tilflytting.fold import fold, key, strip_controls
-from tilflytting.model import Entry, Heading, Item, Project
-from tilflytting.periods import Period, find_periods, parse_period
+from tilflytting.core.fold import fold, key, strip_controls
+from tilflytting.core.model import Entry, Heading, Item, Project
+from tilflytting.ingest.decode import split_lines
+from tilflytting.ingest.periods import Period, find_periods, parse_period
 
 # Heading spellings per list (folded). Matching also tolerates small typos.
 HEADINGS: dict[str, tuple[str, ...]] = {

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tilflytting.decode import DecodeError, decode
-from tilflytting.entry_yaml import EntryFormatError, parse_yaml
-from tilflytting.model import Entry, Problem, Source
-from tilflytting.normalise import apply_vocabulary, normalise
-from tilflytting.parse_page import PageError, parse_page
-from tilflytting.store import Store
+from tilflytting.core.model import Entry, Problem, Source
+from tilflytting.ingest.decode import DecodeError, decode
+from tilflytting.ingest.normalise import apply_vocabulary, normalise
+from tilflytting.ingest.page import PageError, parse_page
+from tilflytting.ingest.yaml_entry import EntryFormatError, parse_yaml
+from tilflytting.store.database import Store
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.

@@ -13,9 +13,9 @@ import json
 import re
 from typing import Any
 
-from tilflytting.fold import strip_controls
-from tilflytting.model import LIST_LABELS, LISTS
-from tilflytting.results import (
+from tilflytting.core.fold import strip_controls
+from tilflytting.core.model import LIST_LABELS, LISTS
+from tilflytting.query.results import (
     CompareResult,
     EntryDetail,
     EntryList,
@@ -75,7 +75,7 @@ def format_result(result: Result, fmt: str) -> str:
         if fmt == "markdown":
             return _markdown_entry(result.data)
         if fmt == "yaml":
-            from tilflytting.entry_yaml import dump_yaml, entry_to_data
+            from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
 
             return dump_yaml(entry_to_data(result.entry))
     raise ValueError(f"format '{fmt}' is not available here")
@@ -132,9 +132,7 @@ def _tables_of(
     if isinstance(result, Report):
         return result.tables
     if isinstance(result, FolketallResult):
-        from tilflytting.population import tables
-
-        return tables(result.data)
+        return folketall_tables(result.data)
     if isinstance(result, CompareResult):
         return compare_tables(result)
     rows = [
@@ -297,3 +295,40 @@ def _markdown_entry(data: dict[str, Any]) -> str:
     if data["tekst"]:
         out += ["## Tekst", ""] + [md(p) + "\n" for p in data["tekst"].split("\n\n")]
     return "\n".join(out).rstrip() + "\n"
+
+
+def folketall_tables(data: dict[str, Any]) -> list[TableResult]:
+    """The series and the periods as tables (CSV, Markdown, the table view)."""
+    series = TableResult(
+        f"Folketall 1. januar: {data['omrade']['navn']}",
+        ["ar", "folketall", "indeks", "referanse_indeks"],
+        data["serie"],
+        f"indeks: {data['indeksar']} = 100; referanse: {data['referanse']['navn']}",
+    )
+    rows = [
+        {
+            "prosjekt": p["prosjekt"],
+            "periode": p["prosjektperiode"],
+            "endring": p["under"]["personer"],
+            "endring_prosent": p["under"]["prosent"],
+            "foer_prosent": p["foer"]["prosent"],
+            "referanse_prosent": p["referanse"]["prosent"],
+            "differanse_pp": p["differanse_prosentpoeng"],
+        }
+        for p in data["perioder"]
+    ]
+    periods = TableResult(
+        "Endring over prosjektperiodene",
+        [
+            "prosjekt",
+            "periode",
+            "endring",
+            "endring_prosent",
+            "foer_prosent",
+            "referanse_prosent",
+            "differanse_pp",
+        ],
+        rows,
+        "1. januar første år til 1. januar året etter siste; foer: like mange år før",
+    )
+    return [series, periods]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from tilflytting.model import LIST_LABELS, LISTS, Entry, SearchFilters
-from tilflytting.query import QueryError, first_rows, show_entry
-from tilflytting.results import CompareResult, Report, TableResult, TimelineResult
-from tilflytting.store import Store
-from tilflytting.vocabulary import vocabulary
+from tilflytting.core import clock
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry, SearchFilters
+from tilflytting.query.lookup import QueryError, first_rows, show_entry
+from tilflytting.query.results import CompareResult, Report, TableResult, TimelineResult
+from tilflytting.reference.vocabulary import vocabulary
+from tilflytting.store.database import Store
 
 GROUPINGS = {
     "fylke": "fylke_2024",
@@ -164,7 +166,7 @@ def summarise(
 def _pick_lists(liste: str | None) -> tuple[str, ...]:
     if liste is None:
         return LISTS
-    from tilflytting.fold import key
+    from tilflytting.core.fold import key
 
     for name in LISTS:
         if key(liste) in (name, key(LIST_LABELS[name])):
@@ -238,7 +240,7 @@ def _cross_total(row: dict[str, Any]) -> int:
 def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, int]]:
     """Projects started each year, and projects running each year: a running
     sum of starts less the projects whose last year was the year before."""
-    this_year = date.today().year
+    this_year = clock.this_year()
     started, ended = store.project_years(filters, this_year)
     if not started:
         return {"startet": {}, "aktive": {}}
@@ -255,7 +257,7 @@ def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, 
 
 
 def _growth(store: Store, filters: SearchFilters) -> dict[str, Any]:
-    from tilflytting.population import growth_summary
+    from tilflytting.query.population import growth_summary
 
     ids = [entry_id for entry_id, _ in store.search(None, filters)]
     return growth_summary(store.load_outlines(ids))
@@ -356,7 +358,7 @@ def timeline(
 ) -> TimelineResult:
     """Entries' projects by slug: at most `limit` entries; with no limit, at
     most `cap`, and then the result says how many there were."""
-    this_year = date.today().year
+    this_year = clock.this_year()
     entries: dict[int, dict[str, Any]] = {}
     for entry_id, slug, title, name, start, end, ongoing in store.project_rows(filters):
         row = entries.setdefault(entry_id, {"slug": slug, "prosjekter": [], "tittel": title})
@@ -373,6 +375,24 @@ def timeline(
     starts = [p["fra"] for r in shown for p in r["prosjekter"] if p["fra"]]
     first = min(starts) if starts else this_year
     return TimelineResult(shown, first, this_year, total)
+
+
+@dataclass
+class Selection:
+    """What `export` writes: the chosen entries, the summary the HTML site
+    shows beside them, and the database's name (for Datasette metadata)."""
+
+    entries: list[Entry]
+    summary: list[TableResult] = field(default_factory=list)
+    database: str = "catalog"
+
+
+def selection(store: Store, filters: SearchFilters, fmt: str) -> Selection:
+    """The entries `filters` allow, with what format `fmt` needs besides."""
+    entries = catalog_part(store, filters, raw=fmt == "yaml")
+    summary = summarise(store, filters, top=None).tables if fmt == "html" else []
+    database = Path(store.path).stem if fmt == "datasette-metadata" else "catalog"
+    return Selection(entries, summary, database)
 
 
 def catalog_part(store: Store, filters: SearchFilters, raw: bool = False) -> list[Entry]:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from tilflytting import __version__
-from tilflytting.model import SearchRequest
+from tilflytting.core.model import SearchRequest
 
 if TYPE_CHECKING:
-    from tilflytting.store import Store
+    from tilflytting.store.database import Store
 
 EXIT_ERROR = 1
 
@@ -99,7 +99,7 @@ def table_cap(fmt: ListFormat) -> int | None:
 
 
 def default_db() -> Path:
-    from tilflytting.paths import user_dir
+    from tilflytting.core.paths import user_dir
 
     return user_dir() / "catalog.db"
 
@@ -112,7 +112,7 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 @contextmanager
 def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
     """The store, with database problems turned into one clear line."""
-    from tilflytting.store import Store, StoreError, StoreMissing
+    from tilflytting.store.database import Store, StoreError, StoreMissing
 
     path = db or default_db()
     try:
@@ -170,9 +170,9 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import catalog pages and YAML entries; re-importing unchanged files changes nothing."""
-    from tilflytting import output
-    from tilflytting.importer import import_paths
-    from tilflytting.places import data_dir
+    from tilflytting.cli import output
+    from tilflytting.ingest.importer import import_paths
+    from tilflytting.reference.places import data_dir
 
     targets = paths or [data_dir() / "catalog"]
     path = db or default_db()
@@ -202,7 +202,8 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """One row per entry: slug, title, municipalities, county, periods, list sizes."""
-    from tilflytting import output, query
+    from tilflytting.cli import output
+    from tilflytting.query import lookup as query
 
     with opened(db) as store:
         result = output.answer(
@@ -228,10 +229,11 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """Everything about one entry."""
-    from tilflytting import output, query
+    from tilflytting.cli import output
+    from tilflytting.query.show import show
 
     with opened(db) as store:
-        result = output.answer(lambda: query.show_with_population(store, entry, sources))
+        result = output.answer(lambda: show(store, entry, sources))
     output.emit(result, fmt.value)
 
 
@@ -326,8 +328,8 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Full-text search with facets; different filters AND, a repeated one ORs."""
-    from tilflytting import output
-    from tilflytting.search import search
+    from tilflytting.cli import output
+    from tilflytting.query.search import search
 
     request.text, request.raw, request.limit = query, raw, limit
     request.cap = table_cap(fmt)
@@ -346,7 +348,8 @@ def compare_command(
     db: DbOption = None,
 ) -> None:
     """Entries side by side: places, projects, each list's terms, and how alike they are."""
-    from tilflytting import output, reports
+    from tilflytting.cli import output
+    from tilflytting.query import reports
 
     with opened(db) as store:
         result = output.answer(lambda: reports.compare(store, entries))
@@ -376,8 +379,9 @@ def summarise_command(
     db: DbOption = None,
 ) -> None:
     """The catalog (or the entries the filters choose) in numbers."""
-    from tilflytting import output, reports
-    from tilflytting.search import resolve_filters
+    from tilflytting.cli import output
+    from tilflytting.query import reports
+    from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
         result = output.answer(
@@ -401,8 +405,9 @@ def similar_command(
     db: DbOption = None,
 ) -> None:
     """The entries most like one, by shared terms (rare terms count more)."""
-    from tilflytting import output, reports
-    from tilflytting.search import resolve_filters
+    from tilflytting.cli import output
+    from tilflytting.query import reports
+    from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
         result = output.answer(
@@ -420,8 +425,9 @@ def timeline_command(
     db: DbOption = None,
 ) -> None:
     """Project periods as bars over the years, grouped by entry."""
-    from tilflytting import output, reports
-    from tilflytting.search import resolve_filters
+    from tilflytting.cli import output
+    from tilflytting.query import reports
+    from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
         result = output.answer(
@@ -459,7 +465,8 @@ def folketall_command(
     db: DbOption = None,
 ) -> None:
     """Population around an entry (SSB table 07459): per year, over each project period."""
-    from tilflytting import output, population
+    from tilflytting.cli import output
+    from tilflytting.query import population
 
     if update is not None:
         rows = output.answer(lambda: population.checked_update(update))
@@ -505,16 +512,14 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """The catalog, or the entries the filters choose, as files for reports and publishing."""
-    from tilflytting import output
-    from tilflytting.export import export_catalog
-    from tilflytting.search import resolve_filters
+    from tilflytting.cli import output
+    from tilflytting.query.reports import selection
+    from tilflytting.query.search import resolve_filters
+    from tilflytting.report.export import export
 
     with opened(db) as store:
-        done = output.answer(
-            lambda: export_catalog(
-                store, resolve_filters(request)[0], fmt.value, out, long=long, excel=excel, by=by
-            )
-        )
+        chosen = output.answer(lambda: selection(store, resolve_filters(request)[0], fmt.value))
+    done = output.answer(lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by))
     output.exported(done)
 
 
@@ -539,8 +544,9 @@ def vocab_command(
     db: DbOption = None,
 ) -> None:
     """The controlled vocabulary: each list's terms and how many entries use them."""
-    from tilflytting import output, query
-    from tilflytting.importer import reapply_vocabulary
+    from tilflytting.cli import output
+    from tilflytting.ingest.importer import reapply_vocabulary
+    from tilflytting.query import lookup as query
 
     with opened(db) as store:
         if apply:

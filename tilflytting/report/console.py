@@ -22,10 +22,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tilflytting.fold import fold
-from tilflytting.formats import Result, clean, compare_tables, period
-from tilflytting.model import LIST_LABELS, LISTS
-from tilflytting.results import (
+from tilflytting.core.fold import fold
+from tilflytting.core.model import LIST_LABELS, LISTS
+from tilflytting.query.results import (
     CompareResult,
     EntryDetail,
     EntryList,
@@ -35,6 +34,7 @@ from tilflytting.results import (
     TableResult,
     TimelineResult,
 )
+from tilflytting.report.formats import Result, clean, compare_tables, folketall_tables, period
 
 
 def t(value: Any, style: str = "") -> Text:
@@ -301,8 +301,6 @@ def _bar(project: dict[str, Any], first: int, last: int, scale: int) -> Text:
 def folketall_view(result: FolketallResult, width: int) -> Iterator[Table | Text]:
     """A bar per year with project years marked, then the periods, then the
     plain words and the source."""
-    from tilflytting.population import tables
-
     data = result.data
     area = data["omrade"]
     yield Text.assemble(
@@ -314,7 +312,7 @@ def folketall_view(result: FolketallResult, width: int) -> Iterator[Table | Text
         t(f"Referanse: {data['referanse']['navn']} ({data['referanse']['kommuner']} kommuner)"),
     )
     yield _population_chart(data, width)
-    yield plain_table(tables(data)[1])
+    yield plain_table(folketall_tables(data)[1])
     for note in [*area["merknader"], *data["merknader"]]:
         yield t(note, "yellow")
     yield t(data["kilde"], "dim")

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from tilflytting.formats import Result, clean, format_result
-from tilflytting.query import AmbiguousEntry, QueryError
-from tilflytting.results import EntryList, SearchResult, TimelineResult
+from tilflytting.query.lookup import AmbiguousEntry, QueryError
+from tilflytting.query.results import EntryList, SearchResult, TimelineResult
+from tilflytting.report.formats import Result, clean, format_result
 
 if TYPE_CHECKING:
-    from tilflytting.export import Exported
-    from tilflytting.importer import ImportReport
+    from tilflytting.ingest.importer import ImportReport
+    from tilflytting.report.export import Exported
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ def emit(result: Result, fmt: str) -> None:
             "--limit N shows more, --format csv or json shows all"
         )
     if fmt == "table":
-        from tilflytting import render
+        from tilflytting.report import console as render
 
         render.print_result(result)
     else:
@@ -75,7 +75,7 @@ def import_progress() -> Iterator[Callable[[int], Callable[[Path], None]] | None
         with nullcontext():
             yield None
         return
-    from tilflytting import render
+    from tilflytting.report import console as render
 
     with render.progress_bar() as start:
         yield start
@@ -97,7 +97,7 @@ def import_report(report: ImportReport) -> None:
         counts["pruned"] = len(report.pruned)
     title = _title(report)
     if sys.stderr.isatty():
-        from tilflytting import render
+        from tilflytting.report import console as render
 
         render.print_summary(counts, title)
     else:

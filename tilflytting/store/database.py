@@ -16,12 +16,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tilflytting.fold import fold, key
-from tilflytting.model import (
+from tilflytting.core import clock
+from tilflytting.core.fold import fold, key
+from tilflytting.core.model import (
     LISTS,
     Entry,
     Heading,
@@ -364,7 +364,8 @@ class Store:
             for name, migrate in self._pending(upto):
                 migrate(db)
                 self.conn.execute(
-                    "INSERT INTO _migrations (name, applied) VALUES (?, ?)", (name, _now())
+                    "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
+                    (name, clock.timestamp()),
                 )
         # WAL lets searches read while an import writes; the mode is kept in
         # the file. Another process reading right now can keep it from
@@ -508,7 +509,7 @@ class Store:
         if not self._tallies_read:
             self._tallies, self._tallies_read = _read_tallies(self.conn), True
         tallies = self._tallies
-        return tallies if tallies and tallies.year == (this_year or _this_year()) else None
+        return tallies if tallies and tallies.year == (this_year or clock.this_year()) else None
 
     def count_entries(self, filters: SearchFilters) -> int:
         if tallies := self._whole(filters):
@@ -848,7 +849,7 @@ def _project_years(
 def _refresh_tallies(conn: sqlite3.Connection) -> None:
     """Count the whole catalog again into the tally tables (inside the
     caller's transaction): about 0.4 s for 100,000 entries."""
-    year = _this_year()
+    year = clock.this_year()
     entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
     catalog = {"ar": year, "oppforinger": entries, **_place_counts(conn, "", [])}
     starts, ends = _project_years(conn, year, "", [])
@@ -879,10 +880,6 @@ def _read_tallies(conn: sqlite3.Connection) -> Tallies | None:
         if last:
             tallies.ends[year] = last
     return tallies
-
-
-def _this_year() -> int:
-    return datetime.now().year
 
 
 def _entry_from(row: dict[str, Any], raw: bool) -> Entry:
@@ -1097,7 +1094,7 @@ def _entry_row(entry: Entry, parser_version: int) -> dict[str, Any]:
         "sha256": entry.source.sha256,
         "tegnsett": entry.source.encoding,
         "parser_versjon": parser_version,
-        "importert": _now(),
+        "importert": clock.timestamp(),
         "lister_raw": json.dumps(
             {
                 name: [
@@ -1135,7 +1132,3 @@ def _write_search_row(conn: sqlite3.Connection, entry_id: int) -> None:
         "FROM entries e WHERE e.id = ?",
         (entry_id,),
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
-from tilflytting.fold import key
-from tilflytting.model import LIST_LABELS, LISTS, Entry, Place, Project
-from tilflytting.places import reference
-from tilflytting.results import EntryDetail, EntryList, TableResult
-from tilflytting.store import Store
+from tilflytting.core.fold import key
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project
+from tilflytting.query.results import EntryDetail, EntryList, TableResult
+from tilflytting.reference.places import reference
+from tilflytting.store.database import Store
 
 T = TypeVar("T")
 JSON_VERSION = 1
@@ -219,15 +219,6 @@ def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
     raise EntryNotFound(text, found.suggestions)
 
 
-def show_with_population(store: Store, text: str, sources: bool = False) -> EntryDetail:
-    """`show`: the entry, and a line on its population over its projects."""
-    from tilflytting.population import summary_line
-
-    detail = show_entry(store, text, sources)
-    detail.population = summary_line(detail.entry)
-    return detail
-
-
 class AmbiguousEntry(QueryError):
     def __init__(self, text: str, candidates: list[tuple[str, str]]) -> None:
         super().__init__(f"'{text}' matches {len(candidates)} entries; name one by its slug")
@@ -254,7 +245,7 @@ def _lists(liste: str | None) -> tuple[str, ...]:
 
 def term_report(store: Store, liste: str | None = None) -> TableResult:
     """Every term of the vocabulary with how many entries use it."""
-    from tilflytting.vocabulary import vocabulary
+    from tilflytting.reference.vocabulary import vocabulary
 
     vocab = vocabulary()
     used = {(name, term): n for name, term, n in store.term_counts()}
@@ -292,7 +283,7 @@ def term_report(store: Store, liste: str | None = None) -> TableResult:
 
 def unmatched_report(store: Store, liste: str | None = None) -> TableResult:
     """Free answers no term covers, most frequent first: what to add next."""
-    from tilflytting.vocabulary import match_key
+    from tilflytting.reference.vocabulary import match_key
 
     wanted = _lists(liste)
     groups: dict[tuple[str, str], tuple[str, set[int]]] = {}

@@ -13,15 +13,15 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from tilflytting.fold import fold, key
-from tilflytting.model import Place
+from tilflytting.core.fold import fold, key
+from tilflytting.core.model import Place
 
 
 def data_dir() -> Path:
     """The bundled data: inside the installed package, or `data/` in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    return installed if (installed / "kommuner.csv").exists() else here.parent / "data"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "data"
+    return installed if (installed / "kommuner.csv").exists() else package.parent / "data"
 
 
 class Kommune(NamedTuple):

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import date
 from typing import Any
 
-from tilflytting.fold import fold, key
-from tilflytting.model import Entry, SearchFilters, SearchRequest
-from tilflytting.places import reference
-from tilflytting.query import QueryError, county_name, entry_json, kommune_names
-from tilflytting.results import SearchResult
-from tilflytting.store import Store
-from tilflytting.vocabulary import UnknownTerm, vocabulary
+from tilflytting.core import clock
+from tilflytting.core.fold import fold, key
+from tilflytting.core.model import Entry, SearchFilters, SearchRequest
+from tilflytting.query.lookup import QueryError, county_name, entry_json, kommune_names
+from tilflytting.query.results import SearchResult
+from tilflytting.reference.places import reference
+from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
+from tilflytting.store.database import Store
 
 OPERATORS = {"AND", "OR", "NOT"}
 SNIPPET_WORDS = 12
@@ -74,7 +74,7 @@ def resolve_filters(request: SearchRequest) -> tuple[SearchFilters, list[str]]:
     """The request's filters as store values, with notes where a typed value
     was taken to mean something else. Raises QueryError for unknown values."""
     notes: list[str] = []
-    filters = SearchFilters(this_year=date.today().year, complete=request.complete)
+    filters = SearchFilters(this_year=clock.this_year(), complete=request.complete)
     for liste, values in request.facets.items():
         wanted: list[tuple[str, str | None]] = []
         for value in values:

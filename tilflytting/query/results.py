@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tilflytting.model import Entry
+from tilflytting.core.model import Entry
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from tilflytting.fold import key, slugify
-from tilflytting.model import LISTS, Entry, Item, Place, Problem
-from tilflytting.places import (
+from tilflytting.core.fold import key, slugify
+from tilflytting.core.model import LISTS, Entry, Item, Place, Problem
+from tilflytting.reference.places import (
     Kommune,
     Reference,
     municipal_lists,
@@ -20,7 +20,7 @@ from tilflytting.places import (
     reference,
     regions_in,
 )
-from tilflytting.vocabulary import vocabulary
+from tilflytting.reference.vocabulary import vocabulary
 
 _QUALIFIED = re.compile(r"^(.*?)\s*\((.+)\)\s*$")
 

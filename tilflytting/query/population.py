@@ -9,22 +9,23 @@ whose series has gaps, so that their sums mean the same every year.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tilflytting.model import Entry, Place
-from tilflytting.paths import user_dir
-from tilflytting.places import data_dir, reference
-from tilflytting.query import QueryError, show_entry
-from tilflytting.results import FolketallResult, TableResult
-from tilflytting.store import Store
+from tilflytting.core.model import Entry, Place
+from tilflytting.query.lookup import QueryError, show_entry
+from tilflytting.query.results import FolketallResult
+from tilflytting.reference.places import reference
+from tilflytting.reference.population import (
+    ATTRIBUTION,
+    PopulationData,
+    Series,
+    population,
+    update,
+)
+from tilflytting.store.database import Store
 
-ATTRIBUTION = "Befolkning: Statistisk sentralbyrå (SSB), Statistikkbanken tabell 07459 (NLOD 2.0)"
-COLUMNS = ["kommunenummer", "aar", "folkemengde", "grenser"]
 REFERENCES = ("fylke", "landet", "distrikt")
 # `distrikt`: municipalities whose population at project start was between
 # half and twice the area's.
@@ -35,107 +36,6 @@ CAVEAT = (
 )
 
 
-Series = dict[int, int]  # year -> population on 1 January
-
-
-class PopulationData:
-    """Population per 2024 municipality number and year. A municipality's
-    figures are read from the file's text when first asked for: `show` needs
-    two or three of 357, and reading them all cost it 5 ms."""
-
-    def __init__(self, text: str) -> None:
-        self._text = "\n" + text.partition("\n")[2]  # the rows, each after a newline
-        self._series: dict[str, Series] = {}
-        self._all: dict[str, Series] | None = None
-
-    def series(self, number: str) -> Series:
-        if number not in self._series:
-            rows = re.findall(rf"\n{re.escape(number)},(\d+),(\d+),", self._text)
-            self._series[number] = {int(year): int(count) for year, count in rows}
-        return self._series[number]
-
-    @property
-    def rows(self) -> dict[str, Series]:
-        """Every municipality's figures (read once, when all are asked for)."""
-        if self._all is None:
-            self._all = {}
-            for line in self._text.split("\n"):
-                if line:
-                    number, year, count, _ = line.split(",")
-                    self._all.setdefault(number, {})[int(year)] = int(count)
-            self._series = self._all
-        return self._all
-
-    @cached_property
-    def years(self) -> list[int]:
-        """Every year any municipality has figures for."""
-        return sorted({int(year) for year in set(re.findall(r"\n\d+,(\d+),", self._text))})
-
-    def complete(self, number: str) -> bool:
-        return len(self.series(number)) == len(self.years)
-
-    def total(self, numbers: list[str]) -> Series:
-        """The sum per year; a year any of them lacks is left out."""
-        series = [self.series(n) for n in numbers]
-        if not series:
-            return {}
-        years = sorted(set(series[0]).intersection(*series[1:]))
-        return {year: sum(s[year] for s in series) for year in years}
-
-
-def user_file() -> Path:
-    """Where `folketall --update` keeps a newer file (the user's data folder)."""
-    return user_dir() / "folkemengde.csv"
-
-
-def source_file() -> Path:
-    updated = user_file()
-    return updated if updated.exists() else data_dir() / "folkemengde.csv"
-
-
-@cache
-def population() -> PopulationData:
-    """The figures in use. Checked when they came in (`--update` checks every
-    row; the bundled file is checked by the tests), so read plainly here,
-    and only as far as asked: 2 ms instead of 35 ms on every `show`."""
-    return PopulationData(source_file().read_text(encoding="utf-8"))
-
-
-def parse_csv(text: str) -> dict[str, Series]:
-    """Read and check a population file; ValueError names the first problem."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header != COLUMNS:
-        raise ValueError(f"line 1: the columns must be {','.join(COLUMNS)}, not {header}")
-    known = {k.nr_2024 for k in reference().kommuner if k.nr_2024}
-    rows: dict[str, Series] = {}
-    for line, row in enumerate(reader, start=2):
-        if not row:
-            continue
-        number, year, count = _checked(row, line, known)
-        if year in rows.setdefault(number, {}):
-            raise ValueError(f"line {line}: {number} {year} appears twice")
-        rows[number][year] = count
-    if not rows:
-        raise ValueError("the file has no rows")
-    return rows
-
-
-def _checked(row: list[str], line: int, known: set[str]) -> tuple[str, int, int]:
-    if len(row) != len(COLUMNS):
-        raise ValueError(f"line {line}: {len(row)} columns, expected {len(COLUMNS)}")
-    number, year, count, borders = (cell.strip() for cell in row)
-    if not (len(number) == 4 and number.isdigit() and number in known):
-        raise ValueError(f"line {line}: '{number}' is no municipality number of 2024")
-    if not (year.isdigit() and 1900 <= int(year) <= 2100):
-        raise ValueError(f"line {line}: '{year}' is not a year")
-    if not (count.isdigit() and int(count) > 0):
-        raise ValueError(f"line {line}: '{count}' is not a population count")
-    if borders != "2024":
-        raise ValueError(f"line {line}: borders must be 2024, not '{borders}'")
-    return number, int(year), int(count)
-
-
 def checked_update(path: Path) -> int:
     """`update`, with every problem as a QueryError (one line for the user)."""
     try:
@@ -144,20 +44,6 @@ def checked_update(path: Path) -> int:
         raise QueryError(f"{path}: cannot read: {exc}") from None
     except ValueError as exc:
         raise QueryError(f"{path}: {exc}; the population figures were not changed") from None
-
-
-def update(path: Path) -> int:
-    """Check `path` and make it the population file; the old one stays until
-    the new one has passed every check. Returns the number of rows."""
-    text = path.read_text(encoding="utf-8-sig")
-    rows = parse_csv(text)
-    target = user_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(target)  # atomic: readers see the old file or the new one
-    population.cache_clear()
-    return sum(len(series) for series in rows.values())
 
 
 # -- an entry's area ------------------------------------------------------------------
@@ -401,43 +287,6 @@ def _number(value: int, sign: bool = False) -> str:
     """Norwegian thousands: 2 132; with `sign`, +39 or −39."""
     text = f"{value:+,}" if sign else f"{value:,}"
     return text.replace(",", " ")
-
-
-def tables(data: dict[str, Any]) -> list[TableResult]:
-    """The series and the periods as tables (CSV, Markdown, the table view)."""
-    series = TableResult(
-        f"Folketall 1. januar: {data['omrade']['navn']}",
-        ["ar", "folketall", "indeks", "referanse_indeks"],
-        data["serie"],
-        f"indeks: {data['indeksar']} = 100; referanse: {data['referanse']['navn']}",
-    )
-    rows = [
-        {
-            "prosjekt": p["prosjekt"],
-            "periode": p["prosjektperiode"],
-            "endring": p["under"]["personer"],
-            "endring_prosent": p["under"]["prosent"],
-            "foer_prosent": p["foer"]["prosent"],
-            "referanse_prosent": p["referanse"]["prosent"],
-            "differanse_pp": p["differanse_prosentpoeng"],
-        }
-        for p in data["perioder"]
-    ]
-    periods = TableResult(
-        "Endring over prosjektperiodene",
-        [
-            "prosjekt",
-            "periode",
-            "endring",
-            "endring_prosent",
-            "foer_prosent",
-            "referanse_prosent",
-            "differanse_pp",
-        ],
-        rows,
-        "1. januar første år til 1. januar året etter siste; foer: like mange år før",
-    )
-    return [series, periods]
 
 
 def span_change(

@@ -2,8 +2,8 @@
 and publishing: JSON, JSON lines, CSV, YAML entries, a Markdown report, a
 static HTML site, and Datasette metadata.
 
-Part of the output layer: it takes entries the query layer chose and writes
-them; it never touches SQL.
+Part of the output layer: it writes the entries the query layer chose
+(`query.reports.selection`); it never touches the store.
 """
 
 from __future__ import annotations
@@ -13,32 +13,21 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tilflytting.formats import clean, md, period
-from tilflytting.model import LIST_LABELS, LISTS, Entry
-from tilflytting.query import QueryError, entry_json
-from tilflytting.store import TALLY_TABLES
+from tilflytting.core import clock
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry
+from tilflytting.query.lookup import QueryError, entry_json
+from tilflytting.query.reports import Selection
+from tilflytting.report.formats import clean, md, period
+from tilflytting.store.database import TALLY_TABLES
 
 SCHEMA_VERSION = 1
 FORMATS = ("json", "jsonl", "csv", "yaml", "markdown", "html", "datasette-metadata")
 FOLDER_FORMATS = ("yaml", "html")
 # A cell starting with one of these is a formula to a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def export_catalog(
-    store: Any, filters: Any, fmt: str, out: Path | None, **options: Any
-) -> Exported:
-    """The entries `filters` choose, exported; the HTML site gets the summary too."""
-    from tilflytting.reports import catalog_part, summarise
-
-    entries = catalog_part(store, filters, raw=fmt == "yaml")
-    summary = summarise(store, filters, top=None).tables if fmt == "html" else None
-    database = Path(store.path).stem if fmt == "datasette-metadata" else "catalog"
-    return export(entries, fmt, out, summary=summary, database=database, **options)
 
 
 class ExportError(QueryError):
@@ -55,22 +44,22 @@ class Exported:
 
 
 def export(
-    entries: list[Entry],
+    chosen: Selection,
     fmt: str,
     out: Path | None,
     *,
     long: bool = False,
     excel: bool = False,
     by: str = "fylke",
-    summary: list[Any] | None = None,
-    database: str = "catalog",
 ) -> Exported:
+    """Write what the query layer chose (`Selection`) in format `fmt`."""
+    entries, summary, database = chosen.entries, chosen.summary, chosen.database
     if fmt in FOLDER_FORMATS and out is None:
         raise ExportError(f"--format {fmt} writes a folder: give it with --out FOLDER")
     if fmt == "yaml":
         return Exported(_yaml_folder(entries, _folder(out)), count=len(entries))
     if fmt == "html":
-        from tilflytting.site import write_site
+        from tilflytting.report.site import write_site
 
         return Exported(write_site(entries, _folder(out), summary or []), count=len(entries))
     text = _text(entries, fmt, long=long, excel=excel, by=by, database=database)
@@ -93,7 +82,7 @@ def _text(entries: list[Entry], fmt: str, **options: Any) -> str:
     if fmt == "json":
         document = {
             "skjema": SCHEMA_VERSION,
-            "generert": date.today().isoformat(),
+            "generert": clock.today().isoformat(),
             "antall": len(entries),
             "oppforinger": [entry_json(e) for e in entries],
         }
@@ -182,7 +171,7 @@ def _safe_cell(value: Any, excel: bool) -> str:
 
 # -- YAML -----------------------------------------------------------------------------
 def _yaml_folder(entries: list[Entry], folder: Path) -> list[Path]:
-    from tilflytting.entry_yaml import dump_yaml, entry_to_data
+    from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
 
     written = []
     for entry in entries:

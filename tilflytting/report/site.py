@@ -13,10 +13,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tilflytting.formats import clean, period
-from tilflytting.model import LIST_LABELS, LISTS, Entry
-from tilflytting.query import entry_json
-from tilflytting.results import TableResult
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry
+from tilflytting.query.lookup import entry_json
+from tilflytting.query.results import TableResult
+from tilflytting.report.formats import clean, period
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #4a4a4a; --accent: #00457d; --line: #c8c8c8; --paper: #ffffff; }
@@ -148,7 +148,7 @@ def _index(entries: list[Entry]) -> str:
 
 
 def _label(liste: str, term: str) -> str:
-    from tilflytting.vocabulary import vocabulary
+    from tilflytting.reference.vocabulary import vocabulary
 
     return vocabulary().label(liste, term)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tilflytting.core import clock
+
 # The four survey lists with fixed answer categories; the main goal is kept
 # apart because it is usually one line of prose.
 LISTS: tuple[str, ...] = (
@@ -137,7 +139,7 @@ class SearchFilters:
     span_from: int | None = None  # a project overlapping this span
     span_to: int | None = None
     complete: bool = False
-    this_year: int = 2026  # open-ended projects run until this year
+    this_year: int = field(default_factory=clock.this_year)  # open-ended projects run until here
 
 
 @dataclass
