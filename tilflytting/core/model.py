@@ -79,6 +79,11 @@ class Place:
     name_2024: str | None
     nr_2024: str | None
     fylke_2024: str | None
+    # Where the place came from: the kind of evidence (for example "tittel",
+    # "ingress", "region", "fylkesadjektiv", "partner", "oppgitt" for a YAML
+    # entry's own list) and the line it was read on, for `show --sources`.
+    evidence: str | None = None
+    line: int | None = None
 
 
 @dataclass
