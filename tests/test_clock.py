@@ -37,15 +37,29 @@ def test_open_ended_projects_run_to_the_clocks_year(
     catalog_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Dyrøy's Rekrutteringsteam (2007–) is open-ended in the bundled catalog.
+    # By default they end in the catalog's year; --til-i-dag runs them to the clock's.
     monkeypatch.setenv("TILFLYTTING_TODAY", "2031-01-01")
-    timeline = json.loads(catalog_cli("timeline", "--kommune", "Dyrøy", "-f", "json").stdout)
+    default = json.loads(catalog_cli("timeline", "--kommune", "Dyrøy", "-f", "json").stdout)
+    assert default["til"] == clock.CATALOG_YEAR == 2012
+    timeline = json.loads(
+        catalog_cli("timeline", "--kommune", "Dyrøy", "--til-i-dag", "-f", "json").stdout
+    )
     assert timeline["til"] == 2031
     team = [p for e in timeline["oppforinger"] for p in e["prosjekter"] if p["til"] is None]
     assert team and all(p["vist_til"] == 2031 for p in team if p["pagaende"])
-    found = json.loads(catalog_cli("search", "--år", "2030", "-f", "json").stdout)
+    found = json.loads(catalog_cli("search", "--år", "2030", "--til-i-dag", "-f", "json").stdout)
     assert "tilflyttingsarbeid-i-dyroy" in [row["slug"] for row in found]
-    years = json.loads(catalog_cli("summarise", "-f", "json").stdout)["prosjekter"]["aktive"]
-    assert max(int(year) for year in years) == 2031
+    years = json.loads(catalog_cli("summarise", "--til-i-dag", "-f", "json").stdout)
+    assert max(int(year) for year in years["prosjekter"]["aktive"]) == 2031
+    kept = json.loads(catalog_cli("summarise", "-f", "json").stdout)["prosjekter"]["aktive"]
+    # Stated ends count as stated (the latest in the catalog: Herøy 2020, 2010–2020).
+    stated = max(
+        int(line.split(":")[1])
+        for path in (ROOT / "data" / "catalog").glob("*.yaml")
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip().startswith("til:") and line.split(":")[1].strip().isdigit()
+    )
+    assert max(int(year) for year in kept) == stated == 2020
 
 
 def test_the_import_timestamp_follows_the_clock(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

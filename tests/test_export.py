@@ -43,6 +43,11 @@ def without_source(data: dict[str, Any]) -> dict[str, Any]:
         "malgrupper",
     ):
         data[name] = [{k: v for k, v in e.items() if k != "linje"} for e in data[name]]
+    # A place's evidence is where in its file it was read: a page's title
+    # becomes the YAML entry's own `kommuner`.
+    data["steder"] = [
+        {k: v for k, v in e.items() if k not in ("bevis", "linje")} for e in data["steder"]
+    ]
     return data
 
 

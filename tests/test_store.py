@@ -87,7 +87,7 @@ def test_migrated_schema(db: Path) -> None:
     assert columns("entries")[-4:] == ["importert", "lister_raw", "slug_nokkel", "tittel_nokkel"]
     assert columns("places") == [
         "id", "entry_id", "pos", "type", "navn", "nummer_2012", "fylke_2012", "navn_2024",
-        "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel",
+        "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel", "bevis", "linje",
     ]  # fmt: skip
     indexes = {
         row[1]

@@ -94,6 +94,19 @@ LimitOption = Annotated[
 ]
 
 
+FYLKE_HELP = (
+    "County of any era (2012, 2018, 2020, 2024), by name or number, e.g. Viken or 54 "
+    "(repeat for any of several)."
+)
+KOMMUNE_HELP = (
+    "Municipality name or number, old or new; 'Herøy (Nordland)' or 'Bø i Vesterålen' "
+    "for namesakes (repeatable)."
+)
+REGION_HELP = (
+    "Region by name or alias, e.g. Hardanger: its entries and its municipalities' (repeatable)."
+)
+
+
 def table_cap(fmt: ListFormat) -> int | None:
     return TABLE_ROWS if fmt is ListFormat.table else None
 
@@ -190,11 +203,15 @@ def import_command(
 def list_command(
     fylke: Annotated[
         list[str] | None,
-        typer.Option("--fylke", help="County, 2012 or 2024 name (repeat for any of several)."),
+        typer.Option("--fylke", help=FYLKE_HELP),
     ] = None,
     kommune: Annotated[
         list[str] | None,
-        typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
+        typer.Option("--kommune", help=KOMMUNE_HELP),
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", help=REGION_HELP),
     ] = None,
     sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
     limit: LimitOption = None,
@@ -208,7 +225,7 @@ def list_command(
     with opened(db) as store:
         result = output.answer(
             lambda: query.list_entries(
-                store, fylke or [], kommune or [], sort.value, limit, table_cap(fmt)
+                store, fylke or [], kommune or [], sort.value, limit, table_cap(fmt), region or []
             )
         )
     output.emit(result, fmt.value)
@@ -240,6 +257,14 @@ def show_command(
 # The filters `search`, the reports and `export` share. Like sqlite-utils'
 # shared output options: one decorator gives every such command the same
 # options, and hands them over as one SearchRequest.
+# Open-ended projects ("til d.d.", "pågående") end in the catalog's year.
+TodayOption = typer.Option(
+    "--til-i-dag",
+    "--until-today",
+    help="Open-ended projects run until today, not until 2012 (the catalog's year).",
+)
+
+
 def _values(*names: str, help: str) -> tuple[Any, Any]:
     """A repeatable filter option: (its annotation, its default)."""
     return Annotated[list[str] | None, typer.Option(*names, help=help)], None
@@ -259,16 +284,22 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         "--partner",
         help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).",
     ),
-    "fylke": _values("--fylke", help="County, 2012 or 2024 name (repeatable)."),
-    "kommune": _values("--kommune", help="Municipality name or number, old or new (repeatable)."),
-    "region": _values("--region", help="Region, e.g. Hardanger (repeatable)."),
+    "fylke": _values("--fylke", help=FYLKE_HELP),
+    "kommune": _values("--kommune", help=KOMMUNE_HELP),
+    "region": _values("--region", help=REGION_HELP),
     "year": _year(
-        "--år", "--aar", help="A project active this year (open-ended ones until today)."
+        "--år",
+        "--aar",
+        help="A project active this year (open-ended ones until 2012, the catalog's year).",
     ),
     "span_from": _year("--fra", help="A project active in or after this year."),
     "span_to": _year("--til", help="A project active in or before this year."),
     "complete": (
         Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")],
+        False,
+    ),
+    "until_today": (
+        Annotated[bool, TodayOption],
         False,
     ),
 }
@@ -310,6 +341,7 @@ def _request(chosen: dict[str, Any]) -> SearchRequest:
         span_from=chosen["span_from"],
         span_to=chosen["span_to"],
         complete=chosen["complete"],
+        until_today=chosen["until_today"],
     )
 
 

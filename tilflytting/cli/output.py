@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from tilflytting.query.lookup import AmbiguousEntry, QueryError
+from tilflytting.query.lookup import AmbiguousEntry, QueryError, UsageError
 from tilflytting.query.results import EntryList, SearchResult, TimelineResult
 from tilflytting.report.formats import Result, clean, format_result
 
@@ -32,6 +32,9 @@ def answer(ask: Callable[[], T]) -> T:
         for slug, title in exc.candidates:
             typer.echo(f"  {clean(slug)}  {clean(title)}", err=True)
         raise typer.Exit(1) from None
+    except UsageError as exc:  # a value that names nothing: exit 2, like a bad option
+        message(str(exc))
+        raise typer.Exit(2) from None
     except QueryError as exc:
         message(str(exc))
         raise typer.Exit(1) from None

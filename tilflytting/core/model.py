@@ -138,13 +138,20 @@ class SearchFilters:
         default_factory=dict
     )  # list: (term, detail)
     counties: list[str] = field(default_factory=list)  # names of any era
+    # The 2012 numbers of the municipalities that lay in the asked counties
+    # in the counties' own eras (`--fylke Viken`); ORed with `counties`.
+    county_numbers: list[str] = field(default_factory=list)
     kommuner: list[str] = field(default_factory=list)  # names and numbers of any era
     regions: list[str] = field(default_factory=list)
+    # The asked regions' member municipalities (2012 numbers); ORed with `regions`.
+    region_numbers: list[str] = field(default_factory=list)
     year: int | None = None  # a project active this year
     span_from: int | None = None  # a project overlapping this span
     span_to: int | None = None
     complete: bool = False
-    this_year: int = field(default_factory=clock.this_year)  # open-ended projects run until here
+    # Open-ended projects ("til d.d.", "pågående") run until here: the
+    # catalog's year unless today is asked for (`--til-i-dag`).
+    this_year: int = clock.CATALOG_YEAR
 
 
 @dataclass
@@ -161,6 +168,7 @@ class SearchRequest:
     span_from: int | None = None
     span_to: int | None = None
     complete: bool = False
+    until_today: bool = False  # open-ended projects run to today, not to the catalog's year
     limit: int | None = None
     # Without a limit, show at most this many and count the rest (the table view).
     cap: int | None = None

@@ -22,7 +22,7 @@ from tilflytting.store.database import Store
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
 
@@ -114,7 +114,7 @@ def read_entry(path: Path, source: str | None = None) -> tuple[bytes, Entry]:
     entry.source = Source(real, digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         entry.warn(f"not UTF-8: read as {decoded.encoding}")
-    return data, normalise(entry)
+    return data, normalise(entry, decoded.text)
 
 
 def _read_limited(path: Path) -> bytes:

@@ -1,20 +1,33 @@
 """Normalise a parsed entry: its slug, its places, its region.
 
-Places come from what a YAML entry states, or else from the page: the title
-first, then the lead, then lists of municipalities in the text; counties
-written in the partner list ("Troms fylkeskommune", "Fylkesmannen i
-Telemark") settle names that several municipalities share (Herøy, Bø).
+Places come from what a YAML entry states, or else from the page, each
+decided from the strongest evidence there is, and kept with it
+(`Place.evidence`, `Place.line`, shown by `show --sources`):
+
+1. places the entry names as its own: municipalities in the title, then in
+   the lead, then in a list of municipalities in the text ("kommunene Grong,
+   Høylandet og Overhalla"); a county named in the title or lead;
+2. the member municipalities of a region the entry names (Hardanger,
+   Namdalen; data/regioner.csv), within a county it names, if it names one;
+3. a county adjective in the entry's text ("nordtrønderske kommuner");
+4. a public partner's county ("Fylkesmannen i Sør-Trøndelag"), which only
+   fills a gap (no place above) or tells namesakes apart (Herøy, Bø), and
+   never outvotes the text.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from tilflytting.core.fold import key, slugify
+from tilflytting.core.fold import fold, key, slugify
+from tilflytting.core.i18n import _
 from tilflytting.core.model import LISTS, Entry, Item, Place, Problem
 from tilflytting.reference.places import (
     Kommune,
     Reference,
+    Region,
+    UnknownPlace,
     municipal_lists,
     names_in,
     reference,
@@ -22,17 +35,57 @@ from tilflytting.reference.places import (
 )
 from tilflytting.reference.vocabulary import vocabulary
 
-_QUALIFIED = re.compile(r"^(.*?)\s*\((.+)\)\s*$")
+# The kinds of evidence, strongest first (the values stored and shown).
+EVIDENCE = (
+    "oppgitt",  # a YAML entry's own `kommuner`/`fylke`
+    "tittel",
+    "ingress",
+    "kommuneliste",
+    "fylke",  # a county named in the title or lead
+    "region",
+    "fylkesadjektiv",
+    "partner",
+)
+# County adjectives of 2012, on folded text: "nord-trønderske", "nordtrøndersk".
+_ADJECTIVES = {
+    r"nord-?trondersk": "Nord-Trøndelag",
+    r"sor-?trondersk": "Sør-Trøndelag",
+    r"nordlandsk": "Nordland",
+    r"finnmarksk": "Finnmark",
+    r"hedmarksk": "Hedmark",
+    r"opplandsk": "Oppland",
+    r"buskerudsk": "Buskerud",
+    r"vestfoldsk": "Vestfold",
+    r"telemarksk": "Telemark",
+    r"aust-?agdersk": "Aust-Agder",
+    r"vest-?agdersk": "Vest-Agder",
+    r"rogalandsk": "Rogaland",
+    r"hordalandsk": "Hordaland",
+    r"ostfoldsk": "Østfold",
+}
+_ADJECTIVE = re.compile(r"(?<![\w-])(" + "|".join(_ADJECTIVES) + r")(?:e|t|a)?(?![\w-])")
 
 
-def normalise(entry: Entry) -> Entry:
-    """Fill in slug, places, region and list terms. Mutates and returns `entry`."""
+class _Found(NamedTuple):
+    """A place found with its evidence: the kind, the words it was read
+    from (to find its line) and the line where already known."""
+
+    kommune: Kommune | None
+    county: str | None
+    evidence: str
+    words: str | None = None
+    line: int | None = None
+
+
+def normalise(entry: Entry, source_text: str | None = None) -> Entry:
+    """Fill in slug, places, region and list terms. Mutates and returns
+    `entry`. `source_text`, the file as read, gives each place's line."""
     ref = reference()
     entry.slug = entry.slug or slugify(entry.title)
-    if entry.stated_places or entry.stated_counties:
-        entry.places = _stated(entry, ref)
-    else:
-        entry.places = _derived(entry, ref)
+    # A page never comes with a region: only a YAML entry states one.
+    stated = entry.stated_places or entry.stated_counties or entry.region
+    found = _stated(entry, ref) if stated else _derived(entry, ref)
+    entry.places = _places(found, ref, entry, source_text)
     if not entry.places:
         entry.warn("no municipality or county found for this entry", entry.title_line)
     entry.raw_lists = {name: list(items) for name, items in entry.lists.items()}
@@ -58,33 +111,53 @@ def apply_vocabulary(entry: Entry) -> None:
 
 
 # -- places a YAML entry states -------------------------------------------
-def _stated(entry: Entry, ref: Reference) -> list[Place]:
-    places: list[Place] = []
+def _stated(entry: Entry, ref: Reference) -> list[_Found]:
+    found: list[_Found] = []
     for stated in entry.stated_places:
         kommune = _lookup(stated, ref, entry)
         if kommune is not None:
-            places.extend(ref.place(kommune))
+            found.append(_Found(kommune, None, "oppgitt", stated))
+    counties: list[str] = []
     for stated in entry.stated_counties:
         county = ref.county(stated)
         if county is None:
             entry.problems.append(Problem(f"unknown county '{stated}'", None, "error"))
-        elif not [p for p in places if p.kind == "kommune"]:
-            places.append(_county_place(county, ref))
-    return places
+        else:
+            counties.append(county)
+    if found:
+        return found
+    regions = _stated_regions(entry, ref)
+    members = _members(regions, counties, ref)
+    if members:
+        return members
+    return [_Found(None, county, "oppgitt", county) for county in dict.fromkeys(counties)]
+
+
+def _stated_regions(entry: Entry, ref: Reference) -> list[Region]:
+    """The regions a YAML entry's `region` names ("Valdres, Hallingdal")."""
+    regions: list[Region] = []
+    for name in (entry.region or "").split(","):
+        if not name.strip():
+            continue
+        region = ref.region(name)
+        if region is None:
+            entry.warn(
+                _("unknown region '{name}': kept as written, with no municipalities").format(
+                    name=name.strip()
+                )
+            )
+        elif region not in regions:
+            regions.append(region)
+    return regions
 
 
 def _lookup(stated: str, ref: Reference, entry: Entry) -> Kommune | None:
-    """A municipality by number (any era) or name, `Herøy (Nordland)` to choose."""
-    text = stated.strip()
-    if text.isdigit():
-        hits = ref.by_number.get(text.zfill(4), [])
-    else:
-        qualified = _QUALIFIED.match(text)
-        name, county = (qualified.group(1), qualified.group(2)) if qualified else (text, None)
-        hits = ref.by_name.get(key(name), [])
-        if county is not None:
-            wanted = ref.county(county)
-            hits = [k for k in hits if wanted in (k.fylke_2012, k.fylke_2024)]
+    """A municipality by number (any era) or name; `Herøy (Nordland)` or
+    `Bø i Vesterålen` to choose among namesakes."""
+    try:
+        hits = ref.kommuner_named(stated)
+    except UnknownPlace:
+        hits = []
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -97,48 +170,137 @@ def _lookup(stated: str, ref: Reference, entry: Entry) -> Kommune | None:
 
 
 # -- places found in a page -----------------------------------------------
-def _derived(entry: Entry, ref: Reference) -> list[Place]:
-    evidence = _county_evidence(entry, ref)
+def _derived(entry: Entry, ref: Reference) -> list[_Found]:
+    own: list[_Found] = []
     in_title = names_in(entry.title, allow_common=True)
-    kommuner = in_title or names_in(entry.lead) or municipal_lists(entry.text)
+    if in_title:
+        own = [_Found(k, None, "tittel", k.name, entry.title_line) for k in in_title]
+    elif in_lead := names_in(entry.lead):
+        own = [_Found(k, None, "ingress", k.name) for k in in_lead]
+    else:
+        own = [_Found(k, None, "kommuneliste", k.name) for k in municipal_lists(entry.text)]
     regions = regions_in(entry.title) or ([] if in_title else regions_in(entry.lead))
-    named_county = ref.counties_in(f"{entry.title} {entry.lead}")
-    if not kommuner and not regions and not named_county:
+    named = ref.counties_in(entry.title) or ref.counties_in(entry.lead)
+    if not own and not regions and not named:
         regions = regions_in(entry.text)  # last resort: "Næringshagen i Valdres ..."
     entry.region = entry.region or (", ".join(regions) if regions else None)
-    chosen = _disambiguate(kommuner, evidence, entry)
-    places = [place for kommune in chosen for place in ref.place(kommune)]
-    if places:
-        return places
-    counties = ref.counties_in(entry.title) or ref.counties_in(entry.lead)
-    counties = counties or [c for r in regions for c in ref.regions[r]] or evidence
-    return [_county_place(county, ref) for county in dict.fromkeys(counties)]
+    adjectives = _adjectives(f"{entry.title}\n{entry.lead}\n{entry.text}")
+    partners = _partner_counties(entry, ref)
+    region_list = [ref.regions[name] for name in regions]
+    if own:
+        # Namesakes are told apart by the text's own counties first.
+        tiers = [
+            named + [c for r in region_list for c in r.counties] + [c for c, _ in adjectives],
+            [c for c, _ in partners],
+        ]
+        return _disambiguate(own, tiers, entry)
+    members = _members(region_list, named, ref)
+    if members:
+        return members
+    if named:
+        return [_Found(None, c, "fylke", c) for c in named]
+    if adjectives:
+        first = dict.fromkeys(c for c, _ in adjectives)
+        words = dict(adjectives)
+        return [_Found(None, c, "fylkesadjektiv", words[c]) for c in first]
+    return [_Found(None, county, "partner", item.text, item.line) for county, item in partners]
 
 
-def _county_evidence(entry: Entry, ref: Reference) -> list[str]:
-    """Counties revealed by public partners: fylkeskommune, fylkesmannen."""
-    found: list[str] = []
-    for item in entry.lists["samarbeidspartnere"]:
-        if "fylke" in item.text.lower():
-            found.extend(c for c in ref.counties_in(item.text) if c not in found)
+def _members(regions: list[Region], counties: list[str], ref: Reference) -> list[_Found]:
+    """The member municipalities of `regions` (within `counties`, where any
+    member lies there), each once."""
+    found: list[_Found] = []
+    seen: set[str] = set()
+    for region in regions:
+        inside = [n for n in region.members if ref.by_2012_number[n].fylke_2012 in counties]
+        for number in inside or region.members:
+            if number not in seen:
+                seen.add(number)
+                found.append(_Found(ref.by_2012_number[number], None, "region", region.name))
     return found
 
 
-def _disambiguate(kommuner: list[Kommune], evidence: list[str], entry: Entry) -> list[Kommune]:
-    """Drop the namesakes that other evidence rules out; warn where none does."""
-    counties = set(evidence) | {
-        k.fylke_2012 for k in kommuner if len([n for n in kommuner if n.name == k.name]) == 1
-    }
-    chosen: list[Kommune] = []
+def _adjectives(text: str) -> list[tuple[str, str]]:
+    """(county, the word as written) for each county adjective in `text`."""
+    found: list[tuple[str, str]] = []
+    for word in re.findall(r"[\w-]+", text):
+        match = _ADJECTIVE.fullmatch(fold(word))
+        if match:
+            county = next(c for pattern, c in _ADJECTIVES.items() if re.match(pattern, match[1]))
+            if county not in [c for c, _ in found]:
+                found.append((county, word))
+    return found
+
+
+def _partner_counties(entry: Entry, ref: Reference) -> list[tuple[str, Item]]:
+    """Counties revealed by public partners: fylkeskommune, fylkesmannen."""
+    found: list[tuple[str, Item]] = []
+    for item in entry.lists["samarbeidspartnere"]:
+        if "fylke" in item.text.lower():
+            for county in ref.counties_in(item.text):
+                if county not in [c for c, _ in found]:
+                    found.append((county, item))
+    return found
+
+
+def _disambiguate(own: list[_Found], tiers: list[list[str]], entry: Entry) -> list[_Found]:
+    """Drop the namesakes that the evidence rules out, strongest tier first;
+    warn where none does."""
+    kommuner = [f.kommune for f in own if f.kommune is not None]
+    unique = {k.fylke_2012 for k in kommuner if [n.name for n in kommuner].count(k.name) == 1}
+    chosen: list[_Found] = []
     for name in dict.fromkeys(k.name for k in kommuner):
-        namesakes = [k for k in kommuner if k.name == name]
-        if len(namesakes) > 1:
-            namesakes = [k for k in namesakes if k.fylke_2012 in counties]
+        namesakes = [f for f in own if f.kommune is not None and f.kommune.name == name]
+        for counties in [set(tiers[0]) | unique, *({*t} for t in tiers[1:])]:
+            if len(namesakes) > 1:
+                fitting = [f for f in namesakes if f.kommune and f.kommune.fylke_2012 in counties]
+                namesakes = fitting or namesakes
         if len(namesakes) == 1:
             chosen.append(namesakes[0])
         else:
             entry.warn(f"municipality '{name}' is ambiguous here; not resolved", entry.title_line)
     return chosen
+
+
+# -- places with their evidence ----------------------------------------------
+def _places(
+    found: list[_Found], ref: Reference, entry: Entry, source_text: str | None
+) -> list[Place]:
+    lines = source_text.splitlines() if source_text is not None else []
+    places: list[Place] = []
+    for item in found:
+        # A municipality named as itself needs no words; the rest say what
+        # they were read from: "region: Namdalen", "partner: Fylkesmannen i ...".
+        plain = item.kommune is not None and item.evidence in EVIDENCE[:4]
+        evidence = item.evidence if plain else f"{item.evidence}: {item.words}"
+        line = item.line or _line_of(item, lines, entry)
+        made = ref.place(item.kommune) if item.kommune else [_county_place(item.county or "", ref)]
+        for place in made:
+            place.evidence, place.line = evidence, line
+            places.append(place)
+    return places
+
+
+def _line_of(found: _Found, lines: list[str], entry: Entry) -> int | None:
+    """The first line (after the title) that holds the words the place was
+    read from: a YAML entry's own key, or the page's text."""
+    if not lines or not found.words:
+        return None
+    words = key(found.words)
+    start = entry.title_line or 1
+    if found.evidence == "oppgitt" or (found.evidence == "region" and _is_yaml(lines)):
+        keys = ("kommuner", "fylke", "- ") if found.evidence == "oppgitt" else ("region",)
+        for number, text in enumerate(lines, start=1):
+            if text.strip().startswith(keys) and words in key(text):
+                return number
+    for number, text in enumerate(lines[start - 1 :], start=start):
+        if words in key(text):
+            return number
+    return None
+
+
+def _is_yaml(lines: list[str]) -> bool:
+    return any(text.startswith("tittel:") for text in lines)
 
 
 def _county_place(county: str, ref: Reference) -> Place:

@@ -228,6 +228,10 @@ def _to_project(raw: dict[str, Any], line: int | None) -> Project:
     return Project(raw["navn"].strip(), start, end, ongoing, period, line)
 
 
+def _from_region(evidence: str | None) -> bool:
+    return evidence is not None and evidence.startswith("region")
+
+
 def plain_period(start: int | None, end: int | None, ongoing: bool) -> str:
     """A period written the plain way: `2008–2012`, `2011–`."""
     if ongoing and end is None:
@@ -244,11 +248,13 @@ def entry_to_data(entry: Entry, with_text: bool = True) -> dict[str, Any]:
         data["tekst"] = entry.text
     if entry.areas:
         data["fagomrader"] = entry.areas
-    kommuner = [_place_name(p.name, p.fylke_2012 or p.fylke_2024) for p in entry.places if p.name]
+    # Members of a named region come back from `region` when read again.
+    own = [p for p in entry.places if not (entry.region and _from_region(p.evidence))]
+    kommuner = [_place_name(p.name, p.fylke_2012 or p.fylke_2024) for p in own if p.name]
     if kommuner:
         data["kommuner"] = list(dict.fromkeys(kommuner))
-    elif entry.places:
-        counties = [p.fylke_2012 or p.fylke_2024 for p in entry.places]
+    elif own:
+        counties = [p.fylke_2012 or p.fylke_2024 for p in own]
         data["fylke"] = counties[0] if len(counties) == 1 else counties
     if entry.region:
         data["region"] = entry.region

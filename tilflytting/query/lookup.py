@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any, TypeVar
 
 from tilflytting.core.fold import key
-from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project, SearchFilters
 from tilflytting.query.results import EntryDetail, EntryList, TableResult
-from tilflytting.reference.places import reference
+from tilflytting.reference.places import Fylker, Region, UnknownPlace, reference
 from tilflytting.store.database import Store
 
 T = TypeVar("T")
@@ -25,6 +25,12 @@ SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
 
 class QueryError(Exception):
     """A question that cannot be answered as asked (one line for the user)."""
+
+
+class UsageError(QueryError):
+    """A value the user typed that names nothing or contradicts another
+    (an unknown county, contradictory years): exit code 2, like an unknown
+    option."""
 
 
 @dataclass
@@ -45,6 +51,20 @@ def place_json(place: Place) -> dict[str, Any]:
         "fylke_2012": place.fylke_2012,
         "nummer_2012": place.nr_2012,
         "navn_2024": place.name_2024,
+    }
+
+
+def evidence_json(place: Place) -> dict[str, Any]:
+    """A place of any kind (municipality or county) with its evidence."""
+    return {
+        "type": place.kind,
+        "navn": place.name,
+        "nummer_2012": place.nr_2012,
+        "fylke_2012": place.fylke_2012,
+        "nummer": place.nr_2024,
+        "fylke": place.fylke_2024,
+        "bevis": place.evidence,
+        "linje": place.line,
     }
 
 
@@ -72,6 +92,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "fylker": _unique(p.fylke_2024 for p in entry.places),
         "fylker_2012": _unique(p.fylke_2012 for p in entry.places),
         "region": entry.region,
+        "steder": [evidence_json(p) for p in entry.places],
         "prosjekter": [project_json(p) for p in entry.projects],
     }
     for name in LISTS:
@@ -124,12 +145,13 @@ def list_entries(
     sort: str = "slug",
     limit: int | None = None,
     cap: int | None = None,
+    region: list[str] | None = None,
 ) -> EntryList:
     """`list`: at most `limit` entries; with no limit, at most `cap`, and
     then the result says how many there were."""
-    counties = [county_name(name) for name in fylke]
-    names = [name for text in kommune for name in kommune_names(text)]
-    keys = store.list_keys(counties, names, sort)
+    filters = SearchFilters()
+    place_filters(filters, fylke, kommune, region or [])
+    keys = store.list_keys(filters, sort)
     if sort != "slug":
         keys.sort(key=_sort_key(sort))  # stable: equal keys stay in slug order
     shown, total = first_rows(keys, limit, cap)
@@ -147,25 +169,47 @@ def first_rows(rows: list[T], limit: int | None, cap: int | None) -> tuple[list[
     return rows, None
 
 
-def county_name(text: str) -> str:
-    county = reference().county(text)
-    if county is None:
-        names = sorted({f.name for f in reference().fylker})
-        close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise QueryError(f"unknown county '{text}'{hint}")
-    return county
+def place_filters(
+    filters: SearchFilters, fylke: list[str], kommune: list[str], region: list[str]
+) -> None:
+    """Fill in the place filters of `filters` from what the user typed: a
+    county of any era by name or number, a municipality by name or number
+    (`Herøy (Nordland)`, `Bø i Vesterålen`), a region by name or alias.
+    Raises UsageError for a value that names nothing."""
+    for text in fylke:
+        found = county_filter(text)
+        filters.counties += [n for n in found.names if n not in filters.counties]
+        filters.county_numbers += [n for n in found.numbers if n not in filters.county_numbers]
+    filters.kommuner = [n for text in kommune for n in kommune_names(text)]
+    for text in region:
+        chosen = region_filter(text)
+        if chosen.name not in filters.regions:
+            filters.regions.append(chosen.name)
+            filters.region_numbers += [n for n in chosen.members if n not in filters.region_numbers]
+
+
+def county_filter(text: str) -> Fylker:
+    try:
+        return reference().fylker_named(text)
+    except UnknownPlace as exc:
+        raise UsageError(f"--fylke: {exc}") from None
 
 
 def kommune_names(text: str) -> list[str]:
-    """A municipality as the store can match it: names and numbers of every era."""
-    ref = reference()
-    hits = (
-        ref.by_number.get(text.zfill(4), []) if text.isdigit() else ref.by_name.get(key(text), [])
-    )
-    if not hits:
-        raise QueryError(f"unknown municipality '{text}'")
-    return [v for k in hits for v in (k.name, k.nr_2012, k.nr_2020, k.nr_2024) if v]
+    """A municipality as the store matches it: its numbers of every era
+    (names would also match its namesakes)."""
+    try:
+        hits = reference().kommuner_named(text)
+    except UnknownPlace as exc:
+        raise UsageError(f"--kommune: {exc}") from None
+    return [v for k in hits for v in (k.nr_2012, k.nr_2020, k.nr_2024) if v]
+
+
+def region_filter(text: str) -> Region:
+    try:
+        return reference().region_named(text)
+    except UnknownPlace as exc:
+        raise UsageError(f"--region: {exc}") from None
 
 
 def _sort_key(sort: str) -> Callable[[tuple[int, Any]], Any]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tilflytting.core import clock
 from tilflytting.core.model import LIST_LABELS, LISTS, Entry, SearchFilters
 from tilflytting.query.lookup import QueryError, first_rows, show_entry
 from tilflytting.query.results import CompareResult, Report, TableResult, TimelineResult
@@ -240,8 +239,7 @@ def _cross_total(row: dict[str, Any]) -> int:
 def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, int]]:
     """Projects started each year, and projects running each year: a running
     sum of starts less the projects whose last year was the year before."""
-    this_year = clock.this_year()
-    started, ended = store.project_years(filters, this_year)
+    started, ended = store.project_years(filters, filters.this_year)
     if not started:
         return {"startet": {}, "aktive": {}}
     running, total = {}, 0
@@ -358,7 +356,7 @@ def timeline(
 ) -> TimelineResult:
     """Entries' projects by slug: at most `limit` entries; with no limit, at
     most `cap`, and then the result says how many there were."""
-    this_year = clock.this_year()
+    this_year = filters.this_year  # open-ended projects end here (the catalog's year)
     entries: dict[int, dict[str, Any]] = {}
     for entry_id, slug, title, name, start, end, ongoing in store.project_rows(filters):
         row = entries.setdefault(entry_id, {"slug": slug, "prosjekter": [], "tittel": title})
@@ -368,13 +366,16 @@ def timeline(
                 "fra": start,
                 "til": end,
                 "pagaende": bool(ongoing),
-                "vist_til": this_year if ongoing and end is None else (end or start),
+                "vist_til": max(this_year, start or this_year)
+                if ongoing and end is None
+                else (end or start),
             }
         )
     shown, total = first_rows(list(entries.values()), limit, cap)  # by slug, as rows came
     starts = [p["fra"] for r in shown for p in r["prosjekter"] if p["fra"]]
     first = min(starts) if starts else this_year
-    return TimelineResult(shown, first, this_year, total)
+    ends = [p["vist_til"] for r in shown for p in r["prosjekter"] if p["vist_til"]]
+    return TimelineResult(shown, first, max([this_year, *ends]), total)
 
 
 @dataclass

@@ -15,10 +15,10 @@ from typing import Any
 
 from tilflytting.core import clock
 from tilflytting.core.fold import fold, key
+from tilflytting.core.i18n import _
 from tilflytting.core.model import Entry, SearchFilters, SearchRequest
-from tilflytting.query.lookup import QueryError, county_name, entry_json, kommune_names
+from tilflytting.query.lookup import QueryError, UsageError, entry_json, place_filters
 from tilflytting.query.results import SearchResult
-from tilflytting.reference.places import reference
 from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
 from tilflytting.store.database import Store
 
@@ -74,24 +74,42 @@ def resolve_filters(request: SearchRequest) -> tuple[SearchFilters, list[str]]:
     """The request's filters as store values, with notes where a typed value
     was taken to mean something else. Raises QueryError for unknown values."""
     notes: list[str] = []
-    filters = SearchFilters(this_year=clock.this_year(), complete=request.complete)
+    filters = SearchFilters(this_year=end_year(request.until_today), complete=request.complete)
     for liste, values in request.facets.items():
         wanted: list[tuple[str, str | None]] = []
         for value in values:
             wanted.extend(_facet(liste, value, notes))
         if wanted:
             filters.terms[liste] = list(dict.fromkeys(wanted))
-    filters.counties = [county_name(name) for name in request.fylke]
-    filters.kommuner = [n for text in request.kommune for n in kommune_names(text)]
-    filters.regions = [_region(name) for name in request.region]
+    place_filters(filters, request.fylke, request.kommune, request.region)
     filters.year, filters.span_from, filters.span_to = (
         request.year,
         request.span_from,
         request.span_to,
     )
-    if request.span_from and request.span_to and request.span_from > request.span_to:
-        raise QueryError(f"--fra {request.span_from} is after --til {request.span_to}")
+    _check_years(request)
     return filters, notes
+
+
+def end_year(until_today: bool = False) -> int:
+    """Where open-ended projects end: the catalog's year (it describes 2012),
+    or this year when asked (`--til-i-dag`)."""
+    return clock.this_year() if until_today else clock.CATALOG_YEAR
+
+
+def _check_years(request: SearchRequest) -> None:
+    """The year filters together ask for one span (`--år 2010 --fra 2008`
+    is 2010); one that cannot be is a usage error."""
+    named = {"--år": request.year, "--fra": request.span_from, "--til": request.span_to}
+    starts = [(o, y) for o, y in named.items() if y is not None and o != "--til"]
+    ends = [(o, y) for o, y in named.items() if y is not None and o != "--fra"]
+    for first, start in starts:
+        for last, end in ends:
+            if first != last and start > end:
+                raise UsageError(
+                    _("{first} {start} and {last} {end} contradict each other: "
+                      "no year is both").format(first=first, start=start, last=last, end=end)
+                )
 
 
 def _facet(liste: str, value: str, notes: list[str]) -> list[tuple[str, str | None]]:
@@ -111,14 +129,6 @@ def _facet(liste: str, value: str, notes: list[str]) -> list[tuple[str, str | No
         shown = ", ".join(f"{t.slug} ({t.label})" for t in terms)
         notes.append(f"{option} '{value}' → {shown}")
     return [(t.slug, None) for t in terms]
-
-
-def _region(text: str) -> str:
-    regions = list(reference().regions)
-    for region in regions:
-        if key(region) == key(text):
-            return region
-    raise QueryError(f"unknown region '{text}'; known regions: {', '.join(regions)}")
 
 
 # -- searching -------------------------------------------------------------------
@@ -192,9 +202,13 @@ def _why_empty(
         count = store.count_matches(None, SearchFilters(terms={liste: wanted}))
         alone.append(f"{FACET_OPTIONS[liste]}: {count}")
     singles = {
-        "--fylke": SearchFilters(counties=filters.counties),
+        "--fylke": SearchFilters(
+            counties=filters.counties, county_numbers=filters.county_numbers
+        ),
         "--kommune": SearchFilters(kommuner=filters.kommuner),
-        "--region": SearchFilters(regions=filters.regions),
+        "--region": SearchFilters(
+            regions=filters.regions, region_numbers=filters.region_numbers
+        ),
         "--år/--fra/--til": SearchFilters(
             year=filters.year,
             span_from=filters.span_from,

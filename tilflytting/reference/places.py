@@ -2,18 +2,23 @@
 entry's places are found in them.
 
 The catalog's era is 2012 (Holtålen was 1644 in Sør-Trøndelag); today the
-same place is 5026 in Trøndelag. Every place keeps both.
+same place is 5026 in Trøndelag. Every place keeps both. Counties are known
+in every era (2012, Trøndelag from 2018, the 2020 and the 2024 counties),
+by name and number; regions (data/regioner.csv) by name and alias, with
+their member municipalities (2012 numbers).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from tilflytting.core.fold import fold, key
+from tilflytting.core.fold import key
+from tilflytting.core.i18n import _
 from tilflytting.core.model import Place
 
 
@@ -32,6 +37,7 @@ class Kommune(NamedTuple):
     nr_2012: str
     fylke_2012: str
     nr_2020: str
+    fylke_2020: str
     nr_2024: str
     fylke_2024: str
     merged_into: str
@@ -43,15 +49,47 @@ class Fylke(NamedTuple):
     valid_from: str
     valid_to: str
     became: str
+    nr: str = ""
+
+
+class Region(NamedTuple):
+    """A district, regional council or SSB economic region of about 2012."""
+
+    name: str
+    aliases: tuple[str, ...]
+    type: str  # distrikt, regionrad or okonomisk
+    members: tuple[str, ...]  # 2012 municipality numbers
+    counties: tuple[str, ...]  # 2012 counties the members lie in
+
+
+class Fylker(NamedTuple):
+    """What a `--fylke` value stands for: the county names (of any era) a
+    county-only place may carry, and the 2012 numbers of the municipalities
+    that lay in the county in its own era."""
+
+    names: tuple[str, ...]
+    numbers: tuple[str, ...]
+
+
+class UnknownPlace(ValueError):
+    """A county, municipality or region that the reference tables lack; the
+    message suggests close names where there are any."""
 
 
 class Reference:
     """The reference tables, indexed for lookups by folded name and number."""
 
-    def __init__(self, kommuner: list[Kommune], fylker: list[Fylke], regions: dict[str, list[str]]):
+    def __init__(
+        self,
+        kommuner: list[Kommune],
+        fylker: list[Fylke],
+        regions: dict[str, Region],
+        extra_aliases: dict[str, str] | None = None,
+    ):
         self.kommuner = kommuner
         self.fylker = fylker
         self.regions = regions
+        self.extra_aliases = extra_aliases or {}
 
     # The indexes are built on first use: `show` needs none of them.
     @cached_property
@@ -135,6 +173,98 @@ class Reference:
                 found.append(self.county_names[county_key])
         return found
 
+    @cached_property
+    def by_2012_number(self) -> dict[str, Kommune]:
+        return {k.nr_2012: k for k in self.kommuner if k.nr_2012}
+
+    def fylker_named(self, text: str) -> Fylker:
+        """A county of any era by name or number (`Troms og Finnmark`, `54`,
+        `Sør-Trøndelag`, `16`, `Viken`). Raises UnknownPlace."""
+        typed = text.strip()
+        if typed.isdigit():
+            rows = [f for f in self.fylker if f.nr == typed.zfill(2)]
+        else:
+            rows = [f for f in self.fylker if key(f.name) == key(typed)]
+        if not rows:
+            known = sorted({f.name for f in self.fylker})
+            raise UnknownPlace(_unknown(_("unknown county '{name}'"), typed, known))
+        names = {f.name for f in rows}
+        numbers = {
+            k.nr_2012
+            for k in self.kommuner
+            if k.nr_2012 and names & {k.fylke_2012, k.fylke_2020, k.fylke_2024}
+        }
+        # A county-only place of another era is in when most of its county is.
+        for column in ("fylke_2012", "fylke_2024"):
+            sizes: dict[str, list[bool]] = {}
+            for k in self.kommuner:
+                county = getattr(k, column)
+                if county and k.nr_2012:
+                    sizes.setdefault(county, []).append(k.nr_2012 in numbers)
+            names |= {c for c, inside in sizes.items() if sum(inside) * 2 > len(inside)}
+        return Fylker(tuple(sorted(names)), tuple(sorted(numbers)))
+
+    # -- municipalities, as a user or a YAML entry writes them ----------------
+    def kommuner_named(self, text: str) -> list[Kommune]:
+        """Municipalities by number (any era) or name, also with a county or
+        region to choose among namesakes: `Herøy (Nordland)`, `Nes (Akershus)`,
+        `Bø i Vesterålen`, `Bø i Telemark`. Several only for a bare namesake.
+        Raises UnknownPlace."""
+        typed = " ".join(text.split())
+        if typed.isdigit():
+            hits = self.by_number.get(typed.zfill(4), [])
+        else:
+            hits = self.by_name.get(key(typed), [])
+            qualified = _QUALIFIER.match(typed)
+            if not hits and qualified:
+                name = qualified.group(1) or qualified.group(3)
+                where = qualified.group(2) or qualified.group(4)
+                hits = [k for k in self.by_name.get(key(name), []) if self._lies_in(k, where)]
+        if not hits:
+            names = sorted({k.name for k in self.kommuner})
+            raise UnknownPlace(_unknown(_("unknown municipality '{name}'"), typed, names))
+        return hits
+
+    def _lies_in(self, kommune: Kommune, where: str) -> bool:
+        """Whether `kommune` lies in the county (any era) or region `where`."""
+        wanted = key(where)
+        counties = {kommune.fylke_2012, kommune.fylke_2020, kommune.fylke_2024} - {""}
+        if any(key(c) == wanted for c in counties):
+            return True
+        region = self.region(where)
+        return region is not None and kommune.nr_2012 in region.members
+
+    # -- regions ----------------------------------------------------------------
+    @cached_property
+    def region_keys(self) -> dict[str, Region]:
+        """Regions by the folded form of their names and aliases."""
+        index: dict[str, Region] = {}
+        for region in self.regions.values():
+            for name in (region.name, *region.aliases):
+                index.setdefault(key(name), region)
+        for alias, name in self.extra_aliases.items():
+            if name in self.regions:
+                index.setdefault(key(alias), self.regions[name])
+        return index
+
+    def region(self, text: str) -> Region | None:
+        """A region by name or alias, also written `Xregionen`, `X-regionen`,
+        `Xrådet` or `X regionråd` (Valdresregionen, Haugalandrådet)."""
+        wanted = key(text)
+        found = self.region_keys.get(wanted)
+        if found is None:
+            stem = re.sub(r"(?:-?regionen|-?radet| regionrad)$", "", wanted)
+            found = self.region_keys.get(stem) if stem != wanted else None
+        return found
+
+    def region_named(self, text: str) -> Region:
+        """`region`, or UnknownPlace with close names."""
+        found = self.region(text)
+        if found is None:
+            names = sorted({r.name for r in self.regions.values()})
+            raise UnknownPlace(_unknown(_("unknown region '{name}'"), text.strip(), names))
+        return found
+
 
 @cache
 def reference() -> Reference:
@@ -142,14 +272,42 @@ def reference() -> Reference:
     base = data_dir()
     kommuner = [Kommune(*(r[c] for c in Kommune._fields)) for r in _rows(base / "kommuner.csv")]
     fylker = [
-        Fylke(r["fylke"], r["valid_from"], r["valid_to"], r["became"])
+        Fylke(r["fylke"], r["valid_from"], r["valid_to"], r["became"], r["nr"])
         for r in _rows(base / "fylker.csv")
     ]
     regions = {
-        r["region"]: [c.strip() for c in r["fylker_2012"].split(";")]
+        r["region"]: Region(
+            r["region"],
+            _split(r["alias"]),
+            r["type"],
+            _split(r["kommuner_2012"]),
+            _split(r["fylker_2012"]),
+        )
         for r in _rows(base / "regioner.csv")
     }
-    return Reference(kommuner, fylker, regions)
+    extra = {r["alias"]: r["region"] for r in _rows(base / "regioner_tillegg.csv")}
+    return Reference(kommuner, fylker, regions, extra)
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
+# `Herøy (Nordland)`, `Bø i Vesterålen`.
+_QUALIFIER = re.compile(r"^(.+?)\s*\((.+)\)$|^(.+?)\s+i\s+(.+)$")
+
+
+def _unknown(message: str, typed: str, names: list[str]) -> str:
+    """`unknown county 'Sogn'; did you mean Sogn og Fjordane?`: only close
+    names (by spelling, or names the typed text begins a word of)."""
+    folded = {key(name): name for name in names}
+    wanted = key(typed)
+    close = difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.75)
+    if len(wanted) >= 3:
+        close += [k for k in folded if re.search(rf"(?<![a-z]){re.escape(wanted)}", k)]
+    shown = list(dict.fromkeys(folded[c] for c in close))[:3]
+    hint = _("; did you mean {names}?").format(names=", ".join(shown)) if shown else ""
+    return message.format(name=typed) + hint
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -199,21 +357,26 @@ def municipal_lists(text: str) -> list[Kommune]:
 
 
 def regions_in(text: str) -> list[str]:
-    """Known regions named in `text` (also inside names such as `LevVesterålen`)."""
-    spaced = fold(re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", text))
-    counties = [
-        m.span() for c in reference().county_names.values() for m in _word(c).finditer(spaced)
-    ]
-    found = []
-    for region in reference().regions:
-        for match in _word(region).finditer(spaced):
-            # "Møre og Romsdal" is no Romsdal, but "Vest-Telemark" is more than Telemark.
-            if not any(start <= match.start() and match.end() <= end for start, end in counties):
-                found.append(region)
-                break
+    """Known regions named in `text`, in order, each once: by name or alias
+    as written (capitalised, so that `lister` or `land` in running text are
+    no regions), also inside names (`LevVesterålen`) and as `Valdresregionen`,
+    `Haugalandrådet`. A county's name is no region (`Møre og Romsdal` is no
+    Romsdal)."""
+    spaced = re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", text)
+    found: list[str] = []
+    for match in _region_pattern().finditer(spaced):
+        region = reference().region(match.group(1))
+        if region is not None and region.name not in found:
+            found.append(region.name)
     return found
 
 
 @cache
-def _word(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(fold(name))}(?![\w-])")
+def _region_pattern() -> re.Pattern[str]:
+    ref = reference()
+    names = {n for r in ref.regions.values() for n in (r.name, *r.aliases)}
+    names |= set(ref.extra_aliases)
+    counties = {f.name for f in ref.fylker}
+    # Longest first, counties among them: the first alternative that fits wins.
+    either = "|".join(re.escape(n) for n in sorted(names | counties, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])((?:{either})(?:-?regionen|rådet| regionråd)?)(?![\w-])")

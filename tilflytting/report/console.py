@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tilflytting.core.fold import fold
+from tilflytting.core.i18n import _
 from tilflytting.core.model import LIST_LABELS, LISTS
 from tilflytting.query.results import (
     CompareResult,
@@ -406,6 +407,8 @@ def entry_view(result: EntryDetail) -> Iterator[Any]:
         heading.append("  (ufullstendig side)", style="yellow")
     yield Panel(t(data["ingress"] or "–"), title=heading, title_align="left", box=box.ROUNDED)
     yield _facts(data)
+    if where and data.get("steder"):
+        yield _evidence(data["steder"], where)
     if result.population:
         yield t(result.population, "dim")
     if data["prosjekter"]:
@@ -452,6 +455,18 @@ def _facts(data: dict[str, Any]) -> Table:
     for label, value in rows:
         if value:
             table.add_row(label, t(value))
+    return table
+
+
+def _evidence(places: list[dict[str, Any]], where: str) -> Table:
+    """Each place with what it was read from: `Verran  FILE:3  tittel`."""
+    table = Table(title=_("Places and their evidence"), title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column(_("Place"), overflow="fold")
+    table.add_column(_("Evidence"), overflow="fold")
+    table.add_column(_("Source"), style="dim", overflow="fold")
+    for place in places:
+        name = place["navn"] or place["fylke_2012"] or place["fylke"] or "?"
+        table.add_row(t(name), t(place["bevis"] or "–"), t(f"{where}:{place['linje'] or '?'}"))
     return table
 
 

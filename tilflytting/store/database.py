@@ -275,6 +275,14 @@ def _m009_items_by_entry(db: Any) -> None:
     db["items"].create_index(["entry_id", "liste", "term"])
 
 
+def _m010_place_evidence(db: Any) -> None:
+    """Each place keeps what it was read from (`bevis`: the kind of evidence,
+    such as `tittel` or `region: Namdalen`) and the line (`linje`), for
+    `show --sources`. Places stored before this step have neither."""
+    db.execute("ALTER TABLE places ADD COLUMN bevis TEXT")
+    db.execute("ALTER TABLE places ADD COLUMN linje INTEGER")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
@@ -285,6 +293,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m007_filter_indexes", _m007_filter_indexes),
     ("m008_tallies", _m008_tallies),
     ("m009_items_by_entry", _m009_items_by_entry),
+    ("m010_place_evidence", _m010_place_evidence),
 ]
 
 
@@ -449,8 +458,8 @@ class Store:
         self._insert_items(entry_id, entry)
         execute(
             "INSERT INTO places (entry_id, pos, type, navn, nummer_2012, fylke_2012, navn_2024, "
-            "nummer_2024, fylke_2024, navn_nokkel, navn_2024_nokkel) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nokkel(?), nokkel(?))",
+            "nummer_2024, fylke_2024, navn_nokkel, navn_2024_nokkel, bevis, linje) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nokkel(?), nokkel(?), ?, ?)",
             [
                 (
                     entry_id,
@@ -464,6 +473,8 @@ class Store:
                     p.fylke_2024,
                     p.name,
                     p.name_2024,
+                    p.evidence,
+                    p.line,
                 )
                 for pos, p in enumerate(entry.places)
             ],
@@ -501,15 +512,19 @@ class Store:
 
     def _whole(self, filters: SearchFilters, this_year: int | None = None) -> Tallies | None:
         """The kept counts, where they answer for `filters`: no filter narrows
-        the catalog and they were counted this year (projects running 'now'
-        depend on it). Read, and checked against the entries, once per
-        transaction."""
+        the catalog, and, for the project years (`this_year` given), they
+        were counted with open-ended projects ending in the same year. They
+        are counted with the catalog's year (CATALOG_YEAR, fixed), so the
+        date of the run never makes them stale; `--til-i-dag` counts live.
+        Read, and checked against the entries, once per transaction."""
         if _filter_sql(filters)[0]:
             return None
         if not self._tallies_read:
             self._tallies, self._tallies_read = _read_tallies(self.conn), True
         tallies = self._tallies
-        return tallies if tallies and tallies.year == (this_year or clock.this_year()) else None
+        if tallies is None or (this_year is not None and tallies.year != this_year):
+            return None
+        return tallies
 
     def count_entries(self, filters: SearchFilters) -> int:
         if tallies := self._whole(filters):
@@ -658,14 +673,14 @@ class Store:
             for r in self.conn.execute("SELECT id, slug, kilde_fil FROM entries ORDER BY slug")
         ]
 
-    def list_keys(self, fylke: list[str], kommune: list[str], by: str) -> list[tuple[int, Any]]:
-        """(id, value `list --sort` orders by) of the entries in any of these
-        counties (2012 or 2024 names) and any of these municipalities (names of
-        either era, numbers of any era), by slug: `by` is slug (no value),
-        tittel (folded), kommune (first municipality, folded), fylke (first
-        2024 county) or start (first project start). Read without loading the
-        entries, so that `list --limit 20` loads 20 (100,000: 16 s → 0.3 s)."""
-        clauses, params = _filter_sql(SearchFilters(counties=fylke, kommuner=kommune))
+    def list_keys(self, filters: SearchFilters, by: str) -> list[tuple[int, Any]]:
+        """(id, value `list --sort` orders by) of the entries `filters` allow
+        (`list` gives places only: counties, municipalities, regions), by
+        slug: `by` is slug (no value), tittel (folded), kommune (first
+        municipality, folded), fylke (first 2024 county) or start (first
+        project start). Read without loading the entries, so that `list
+        --limit 20` loads 20 (100,000: 16 s → 0.3 s)."""
+        clauses, params = _filter_sql(filters)
         where = "".join(f" AND {c}" for c in clauses)
         sql = f"SELECT e.id, {_LIST_KEYS[by]} FROM entries e WHERE 1 = 1{where} ORDER BY e.slug"
         return [(row[0], row[1]) for row in self.conn.execute(sql, params)]
@@ -753,7 +768,8 @@ class Store:
             )
         for entry_id, *place in self.conn.execute(
             "SELECT entry_id, type, navn, nummer_2012, fylke_2012, navn_2024, nummer_2024, "
-            f"fylke_2024 FROM places WHERE entry_id IN ({marks}) ORDER BY entry_id, pos",
+            f"fylke_2024, bevis, linje FROM places WHERE entry_id IN ({marks}) "
+            "ORDER BY entry_id, pos",
             ids,
         ):
             entries[entry_id].places.append(Place(*place))
@@ -832,10 +848,11 @@ def _place_counts(conn: sqlite3.Connection, narrow: str, params: list[Any]) -> d
 def _project_years(
     conn: sqlite3.Connection, this_year: int, narrow: str, params: list[Any]
 ) -> tuple[dict[int, int], dict[int, int]]:
-    # A project's last running year: its end, this year while it runs, never
-    # before its start (a period written backwards is reported at import).
+    # A project's last running year: its end as stated, `this_year` (the
+    # catalog's year unless today is asked for) while it runs, never before
+    # its start (a period written backwards is reported at import).
     end = f"coalesce(til, CASE WHEN pagaende THEN {int(this_year)} END, fra)"
-    last = f"max(fra, min({end}, {int(this_year)}))"
+    last = f"max(fra, {end})"
     starts = conn.execute(
         f"SELECT fra, count(*) FROM projects WHERE fra IS NOT NULL{narrow} GROUP BY fra", params
     )
@@ -848,8 +865,9 @@ def _project_years(
 
 def _refresh_tallies(conn: sqlite3.Connection) -> None:
     """Count the whole catalog again into the tally tables (inside the
-    caller's transaction): about 0.4 s for 100,000 entries."""
-    year = clock.this_year()
+    caller's transaction): about 0.4 s for 100,000 entries. Open-ended
+    projects end in the catalog's year, the default of every count."""
+    year = clock.CATALOG_YEAR
     entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
     catalog = {"ar": year, "oppforinger": entries, **_place_counts(conn, "", [])}
     starts, ends = _project_years(conn, year, "", [])
@@ -995,12 +1013,15 @@ def _id_sets(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
         sets.append(
             (f"SELECT entry_id FROM items WHERE liste = ? AND ({either})", [liste, *values])
         )
-    if filters.counties:
+    if filters.counties or filters.county_numbers:
+        # A county of any era: places named for it (2012 or 2024), or
+        # municipalities that lay in it in its own era (their 2012 numbers).
         marks, counties = _marks(filters.counties), filters.counties
-        sql = (
-            f"SELECT entry_id FROM places WHERE fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks})"
-        )
-        sets.append((sql, [*counties, *counties]))
+        numbers = filters.county_numbers
+        sql = f"SELECT entry_id FROM places WHERE fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks})"
+        if numbers:  # an empty IN () would keep SQLite off the indexes
+            sql += f" OR nummer_2012 IN ({_marks(numbers)})"
+        sets.append((sql, [*counties, *counties, *numbers]))
     if filters.kommuner:
         # Names are compared by their folded keys, which are indexed (m005).
         marks, names = _marks(filters.kommuner), filters.kommuner
@@ -1031,8 +1052,15 @@ def _row_conditions(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
     """Conditions on the columns of `entries e` itself."""
     conditions: list[tuple[str, list[Any]]] = []
     if filters.regions:
+        # The region's own entries, and those of its member municipalities.
         either = " OR ".join("instr(e.region, ?) > 0" for _ in filters.regions)
-        conditions.append((f"({either})", list(filters.regions)))
+        members = filters.region_numbers
+        if members:
+            either += (
+                " OR e.id IN (SELECT entry_id FROM places WHERE nummer_2012 "
+                f"IN ({_marks(members)}))"
+            )
+        conditions.append((f"({either})", [*filters.regions, *members]))
     if filters.complete:
         conditions.append(("e.komplett = 1", []))
     return conditions
@@ -1050,15 +1078,16 @@ def _years_clause(filters: SearchFilters) -> tuple[str, list[Any]] | None:
         sql += " AND fra <= ?"
         params.append(end)
     if start is not None:
-        sql += " AND coalesce(til, CASE WHEN pagaende THEN ? END, fra) >= ?"
+        sql += " AND max(fra, coalesce(til, CASE WHEN pagaende THEN ? END, fra)) >= ?"
         params += [filters.this_year, start]
     return sql, params
 
 
 def _span(filters: SearchFilters) -> tuple[int | None, int | None]:
-    if filters.year is not None:
-        return filters.year, filters.year
-    return filters.span_from, filters.span_to
+    """The one span the year filters ask for together (they AND)."""
+    starts = [y for y in (filters.year, filters.span_from) if y is not None]
+    ends = [y for y in (filters.year, filters.span_to) if y is not None]
+    return (max(starts) if starts else None), (min(ends) if ends else None)
 
 
 def _in_batches(ids: list[int], load: Callable[[list[int]], dict[int, Entry]]) -> list[Entry]:
