@@ -107,8 +107,9 @@ def _check_years(request: SearchRequest) -> None:
         for last, end in ends:
             if first != last and start > end:
                 raise UsageError(
-                    _("{first} {start} and {last} {end} contradict each other: "
-                      "no year is both").format(first=first, start=start, last=last, end=end)
+                    _(
+                        "{first} {start} and {last} {end} contradict each other: no year is both"
+                    ).format(first=first, start=start, last=last, end=end)
                 )
 
 
@@ -202,13 +203,9 @@ def _why_empty(
         count = store.count_matches(None, SearchFilters(terms={liste: wanted}))
         alone.append(f"{FACET_OPTIONS[liste]}: {count}")
     singles = {
-        "--fylke": SearchFilters(
-            counties=filters.counties, county_numbers=filters.county_numbers
-        ),
+        "--fylke": SearchFilters(counties=filters.counties, county_numbers=filters.county_numbers),
         "--kommune": SearchFilters(kommuner=filters.kommuner),
-        "--region": SearchFilters(
-            regions=filters.regions, region_numbers=filters.region_numbers
-        ),
+        "--region": SearchFilters(regions=filters.regions, region_numbers=filters.region_numbers),
         "--år/--fra/--til": SearchFilters(
             year=filters.year,
             span_from=filters.span_from,

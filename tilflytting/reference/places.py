@@ -339,11 +339,18 @@ def names_in(text: str, allow_common: bool = False) -> list[Kommune]:
             common = key(name) in _COMMON and not follows.strip().startswith("kommune")
             if common and not allow_common:
                 continue
-            hits = ref.existing_2012(name)
+            hits = [k for k in ref.existing_2012(name) if _written_as(name, k.name)]
             if hits:
                 found.extend(k for k in hits if k not in found)
                 break
     return found
+
+
+def _written_as(written: str, name: str) -> bool:
+    """Whether `written` in running text is `name`: as spelt (any case), or
+    without its æøå where the name is long enough not to be another word
+    ("Bo" is no Bø, "Holtalen" is Holtålen)."""
+    return written.casefold() == name.casefold() or (written.isascii() and len(name) > 3)
 
 
 def municipal_lists(text: str) -> list[Kommune]:

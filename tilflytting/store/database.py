@@ -1018,7 +1018,8 @@ def _id_sets(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
         # municipalities that lay in it in its own era (their 2012 numbers).
         marks, counties = _marks(filters.counties), filters.counties
         numbers = filters.county_numbers
-        sql = f"SELECT entry_id FROM places WHERE fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks})"
+        sql = "SELECT entry_id FROM places WHERE "
+        sql += f"fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks})"
         if numbers:  # an empty IN () would keep SQLite off the indexes
             sql += f" OR nummer_2012 IN ({_marks(numbers)})"
         sets.append((sql, [*counties, *counties, *numbers]))

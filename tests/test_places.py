@@ -1,0 +1,266 @@
+"""Places as the catalog had them: regions with their members, counties of
+every era, municipalities with county qualifiers, evidence in order.
+
+Expected values come from the reference files (data/kommuner.csv,
+data/regioner.csv) and the bundled YAML entries, read here by the test."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import CATALOG, FIXTURES, ROOT, Cli
+
+SHARED = ROOT.parent / "shared" / "reference"
+DATA = ROOT / "data"
+PLACES = FIXTURES / "places"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+KOMMUNER = rows("kommuner.csv")
+REGIONS = {r["region"]: r for r in rows("regioner.csv")}
+
+
+def members(region: str) -> set[str]:
+    return set(REGIONS[region]["kommuner_2012"].split("; "))
+
+
+def by_number(number: str) -> dict[str, str]:
+    return next(k for k in KOMMUNER if k["nr_2012"] == number)
+
+
+def bundled() -> dict[str, dict[str, Any]]:
+    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in CATALOG.glob("*.yaml")}
+
+
+def stated_numbers(entry: dict[str, Any]) -> set[str]:
+    """The 2012 numbers an entry's YAML stands for: its `kommuner` (names,
+    perhaps with a county), else the members of its `region`."""
+    found = set()
+    for text in entry.get("kommuner") or []:
+        name, _, county = text.partition(" (")
+        found |= {
+            k["nr_2012"]
+            for k in KOMMUNER
+            if k["name"] == name and k["nr_2012"] and (not county or county[:-1] in k["fylke_2012"])
+        }
+    if not found:
+        for region in (entry.get("region") or "").split(", "):
+            if region:
+                found |= members(region)
+    return found
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = Cli(tmp_path_factory.mktemp("places") / "catalog.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    yield cli
+
+
+def slugs(cli: Cli, *args: str) -> set[str]:
+    result = cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {row["slug"] for row in json.loads(result.stdout)}
+
+
+# -- the reference data -------------------------------------------------------------
+def test_bundled_reference_files_are_the_shared_ones() -> None:
+    if not SHARED.is_dir():
+        pytest.skip("the shared reference folder (../shared/reference) is not here")
+    for name in ("kommuner.csv", "fylker.csv", "regioner.csv", "folkemengde_per_nummer.csv"):
+        assert (DATA / name).read_bytes() == (SHARED / name).read_bytes(), name
+
+
+def test_every_region_the_catalog_names_is_known() -> None:
+    from tilflytting.reference.places import reference
+
+    for slug, entry in bundled().items():
+        for name in (entry.get("region") or "").split(", "):
+            if name:
+                assert reference().region(name) is not None, (slug, name)
+    # The two names the catalog's partner lists use that the table lacks
+    # (data/regioner_tillegg.csv, decided in data/README.md).
+    assert reference().region("Orkdal regionråd").name == "Orkdalsregionen"  # type: ignore[union-attr]
+    assert reference().region("Sunnmøre regionråd").name == "Sunnmøre"  # type: ignore[union-attr]
+
+
+# -- --fylke of every era --------------------------------------------------------------
+def _in_county(column: str, county: str) -> set[str]:
+    numbers = {k["nr_2012"] for k in KOMMUNER if k[column] == county and k["nr_2012"]}
+    return {slug for slug, e in bundled().items() if stated_numbers(e) & numbers}
+
+
+@pytest.mark.parametrize(
+    ("typed", "column", "county"),
+    [
+        ("Troms og Finnmark", "fylke_2020", "Troms og Finnmark"),
+        ("54", "fylke_2020", "Troms og Finnmark"),
+        ("Viken", "fylke_2020", "Viken"),
+        ("Vestfold og Telemark", "fylke_2020", "Vestfold og Telemark"),
+        ("Innlandet", "fylke_2024", "Innlandet"),
+        ("16", "fylke_2012", "Sør-Trøndelag"),
+        ("Nord-Trøndelag", "fylke_2012", "Nord-Trøndelag"),
+    ],
+)
+def test_counties_of_every_era(catalog: Cli, typed: str, column: str, county: str) -> None:
+    expected = _in_county(column, county)
+    assert expected, "the catalog has entries there"
+    found = slugs(catalog, "list", "--fylke", typed)
+    assert expected <= found
+    # County-only entries (no municipality) come along where their county lies.
+    assert all(s in expected or not stated_numbers(bundled()[s]) for s in found)
+
+
+def test_troms_og_finnmark_finds_the_troms_entries(catalog: Cli) -> None:
+    troms = {
+        s
+        for s, e in bundled().items()
+        if e.get("kommuner") and _in_county("fylke_2012", "Troms") >= {s}
+    }
+    assert troms and troms <= slugs(catalog, "list", "--fylke", "Troms og Finnmark")
+
+
+def test_unknown_county_suggests_only_close_names(catalog: Cli) -> None:
+    result = catalog("list", "--fylke", "Sogn")
+    assert result.exit_code == 2
+    assert "Sogn og Fjordane" in result.stderr and "Rogaland" not in result.stderr
+    nothing = catalog("list", "--fylke", "Atlantis")
+    assert nothing.exit_code == 2 and "did you mean" not in nothing.stderr
+
+
+# -- --kommune with qualifiers -----------------------------------------------------------
+def test_municipalities_with_county_qualifiers(catalog: Cli) -> None:
+    heroy_more = {
+        s for s, e in bundled().items() if "Herøy (Møre og Romsdal)" in (e.get("kommuner") or [])
+    }
+    assert heroy_more
+    assert slugs(catalog, "list", "--kommune", "Herøy (Møre og Romsdal)") == heroy_more
+    nordland = catalog("list", "--kommune", "Herøy (Nordland)", "--format", "json")
+    assert nordland.exit_code == 0 and json.loads(nordland.stdout) == []  # known, no entry there
+    vesteralen = {s for s, e in bundled().items() if "1867" in stated_numbers(e)}  # Bø, Nordland
+    assert vesteralen and slugs(catalog, "list", "--kommune", "Bø i Vesterålen") == vesteralen
+    assert slugs(catalog, "list", "--kommune", "Bø (Nordland)") == vesteralen
+    assert slugs(catalog, "list", "--kommune", "Nes (Akershus)") == set()
+    unknown = catalog("list", "--kommune", "Holtaalen")
+    assert unknown.exit_code == 2 and "Holtålen" in unknown.stderr
+
+
+def test_yaml_entries_take_the_qualified_forms(cli: Cli, tmp_path: Path) -> None:
+    page = tmp_path / "x.yaml"
+    page.write_text("tittel: X\nkommuner:\n- Bø i Vesterålen\n- Nes (Akershus)\n", "utf-8")
+    assert cli("import", str(page)).exit_code == 0
+    places = json.loads(cli("show", "x", "--format", "json").stdout)["kommuner"]
+    assert [(p["nummer_2012"], p["fylke_2012"]) for p in places] == [
+        ("1867", "Nordland"),
+        ("0236", "Akershus"),
+    ]
+
+
+# -- regions with members ----------------------------------------------------------------
+def test_region_finds_its_entries_and_its_members(catalog: Cli) -> None:
+    for region in ("Namdalen", "Fjellregionen", "Hardanger", "Valdres"):
+        expected = {s for s, e in bundled().items() if stated_numbers(e) & members(region)}
+        expected |= {s for s, e in bundled().items() if region in (e.get("region") or "")}
+        assert expected, region
+        assert slugs(catalog, "search", "--region", region) == expected, region
+        assert slugs(catalog, "list", "--region", region) == expected, region
+    assert "hoga-heim" in slugs(catalog, "search", "--region", "Namdalen")
+    assert "tilflyttingstiltak-i-holtalen" in slugs(catalog, "search", "--region", "Fjellregionen")
+    assert slugs(catalog, "search", "--region", "Namdal") == slugs(
+        catalog, "search", "--region", "Namdalen"
+    )  # an alias
+    unknown = catalog("search", "--region", "Atlantis")
+    assert unknown.exit_code == 2 and "unknown region" in unknown.stderr
+
+
+def test_region_filters_summarise_and_export(catalog: Cli) -> None:
+    expected = {s for s, e in bundled().items() if stated_numbers(e) & members("Hardanger")}
+    summary = json.loads(catalog("summarise", "--region", "Hardanger", "-f", "json").stdout)
+    assert summary["oppforinger"] == len(expected)
+    exported = json.loads(catalog("export", "--region", "Hardanger", "-f", "json").stdout)
+    assert {e["slug"] for e in exported["oppforinger"]} == expected
+
+
+def test_a_regional_entry_gets_its_regions_members(catalog: Cli) -> None:
+    data = json.loads(catalog("show", "flytt-til-hardanger", "--format", "json").stdout)
+    assert {k["nummer_2012"] for k in data["kommuner"]} == members("Hardanger")
+    assert data["fylker_2012"] == ["Hordaland"]
+    assert all(p["bevis"] == "region: Hardanger" for p in data["steder"])
+    ullensvang = by_number("1231")["name"]
+    assert "flytt-til-hardanger" in slugs(catalog, "list", "--kommune", ullensvang)
+    # A region across a county border belongs to each county it touches.
+    valhall = json.loads(catalog("show", "valhall", "--format", "json").stdout)
+    assert valhall["fylker_2012"] == ["Oppland", "Buskerud"]
+    assert "valhall" in slugs(catalog, "list", "--fylke", "Oppland")
+    assert "valhall" in slugs(catalog, "list", "--fylke", "Buskerud")
+
+
+# -- evidence in order, and shown -----------------------------------------------------------
+def test_a_region_in_the_text_outweighs_a_partners_county(cli: Cli) -> None:
+    assert cli("import", str(PLACES / "region-in-text.txt")).exit_code == 0
+    data = json.loads(cli("show", "bo-og-jobbe-ved-fjorden", "--format", "json").stdout)
+    assert data["fylker_2012"] == ["Nord-Trøndelag"]  # not the partner's Sør-Trøndelag
+    assert {k["nummer_2012"] for k in data["kommuner"]} == members("Innherred")
+    line = next(
+        n
+        for n, text in enumerate((PLACES / "region-in-text.txt").read_text("utf-8").splitlines(), 1)
+        if "Innherred" in text
+    )
+    assert {(p["bevis"], p["linje"]) for p in data["steder"]} == {("region: Innherred", line)}
+    shown = cli("show", "bo-og-jobbe-ved-fjorden", "--sources").stdout
+    assert "region: Innherred" in shown and f"region-in-text.txt:{line}" in shown
+
+
+def test_a_county_adjective_outweighs_a_partner(cli: Cli) -> None:
+    assert cli("import", str(PLACES / "county-adjective.txt")).exit_code == 0
+    data = json.loads(cli("show", "felles-bolyst", "--format", "json").stdout)
+    assert data["fylker_2012"] == ["Nord-Trøndelag"]
+    assert data["steder"][0]["bevis"] == "fylkesadjektiv: nordtrønderske"
+
+
+def test_a_partner_only_fills_a_gap(cli: Cli) -> None:
+    assert cli("import", str(PLACES / "partner-only.txt")).exit_code == 0
+    data = json.loads(cli("show", "velkommen-hit", "--format", "json").stdout)
+    assert data["fylker_2012"] == ["Troms"]
+    (place,) = data["steder"]
+    assert place["bevis"] == "partner: Troms fylkeskommune"
+    lines = (PLACES / "partner-only.txt").read_text("utf-8").splitlines()
+    assert lines[place["linje"] - 1].strip() == "• Troms fylkeskommune"
+
+
+def test_a_municipality_in_the_title_is_shown_as_such(catalog: Cli) -> None:
+    data = json.loads(catalog("show", "holtalen", "--format", "json").stdout)
+    (place,) = data["steder"]
+    assert (place["navn"], place["bevis"]) == ("Holtålen", "oppgitt")  # the YAML's own list
+    shown = catalog("show", "holtalen", "--sources").stdout
+    assert f"tilflyttingstiltak-i-holtalen.yaml:{place['linje']}" in shown
+
+
+def test_bo_in_a_title_is_no_municipality() -> None:
+    from tilflytting.reference.places import names_in
+
+    assert names_in("Bo og jobbe ved fjorden", allow_common=True) == []
+    assert [k.name for k in names_in("Tiltak i Holtalen")] == ["Holtålen"]
+
+
+# -- year filters ---------------------------------------------------------------------------
+def test_year_filters_combine(catalog: Cli) -> None:
+    assert slugs(catalog, "search", "--år", "2010", "--fra", "2008") == slugs(
+        catalog, "search", "--år", "2010"
+    )
+    narrowed = slugs(catalog, "search", "--fra", "2006", "--til", "2006", "--år", "2006")
+    assert narrowed == slugs(catalog, "search", "--år", "2006")
+    for args in (("--år", "2010", "--fra", "2015"), ("--fra", "2015", "--til", "2010")):
+        result = catalog("search", *args)
+        assert result.exit_code == 2 and "contradict" in result.stderr
