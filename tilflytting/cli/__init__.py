@@ -238,8 +238,12 @@ def show_command(
         typer.Argument(help="Slug, title, municipality name or number (any case, æøå optional)."),
     ],
     sources: Annotated[
-        bool, typer.Option("--sources", help="Show the FILE:LINE each fact came from.")
+        bool,
+        typer.Option(
+            "--sources", help="Show the FILE:LINE each fact came from, and each place's evidence."
+        ),
     ] = False,
+    until_today: Annotated[bool, TodayOption] = False,
     fmt: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="Output format (yaml re-imports).")
     ] = ShowFormat.table,
@@ -250,7 +254,7 @@ def show_command(
     from tilflytting.query.show import show
 
     with opened(db) as store:
-        result = output.answer(lambda: show(store, entry, sources))
+        result = output.answer(lambda: show(store, entry, sources, until_today))
     output.emit(result, fmt.value)
 
 
@@ -483,23 +487,37 @@ def folketall_command(
         Referanse,
         typer.Option(
             "--referanse",
-            help="Compare with the rest of the county (2024), the rest of the country, "
-            "or municipalities of similar size.",
+            help="Compare with the rest of the 2012 county, the rest of the country, "
+            "or municipalities of similar size (all on 2012 borders).",
         ),
     ] = Referanse.fylke,
+    until_today: Annotated[bool, TodayOption] = False,
     update: Annotated[
         Path | None,
         typer.Option(
-            "--update", help="Check a newer population CSV (same columns) and use it from now on."
+            "--update",
+            help="Check a newer population CSV (nummer,aar,folkemengde: SSB's figure per "
+            "municipality number in use, 0 for the country) and use it from now on.",
         ),
     ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Go back to the bundled population figures.")
+    ] = False,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Population around an entry (SSB table 07459): per year, over each project period."""
+    """Population around an entry (SSB table 07459) on the catalog's 2012 borders: per year,
+    over each project period."""
     from tilflytting.cli import output
+    from tilflytting.core.i18n import _
     from tilflytting.query import population
 
+    if reset:
+        if population.back_to_bundled():
+            output.message(_("population figures: back to the bundled file"))
+        else:
+            output.message(_("population figures: the bundled file is already in use"))
+        return
     if update is not None:
         rows = output.answer(lambda: population.checked_update(update))
         output.message(f"population figures updated: {rows} rows from {update}")
@@ -507,7 +525,9 @@ def folketall_command(
     if entry is None:
         fail("name an entry, or give --update FILE", 2)
     with opened(db) as store:
-        result = output.answer(lambda: population.folketall(store, entry, referanse.value))
+        result = output.answer(
+            lambda: population.folketall(store, entry, referanse.value, until_today)
+        )
     output.emit(result, fmt.value)
 
 

@@ -1,10 +1,20 @@
-"""Population around each initiative (`folketall`), from SSB table 07459.
+"""Population around each initiative (`folketall`), from SSB table 07459,
+on the catalog's borders.
 
-Figures are the population on 1 January on the 2024 municipal structure
-(data/folkemengde.csv). A project that ran 2008–2012 is measured from
-1 January 2008 to 1 January 2013, the years it was at work. Missing years
-are shown as missing, never filled in; references leave out municipalities
-whose series has gaps, so that their sums mean the same every year.
+An entry's area is its municipalities as they were in 2012, each with its
+own SSB figures while its area was unchanged (Verran 2005–2019, under 1724
+and then 5039). After a merger the figures go on for the larger area
+(Steinkjer from 2020), every figure saying which borders it is on
+(`grenser`: 2012, or the year the later borders began) and a note naming
+the merger; a change is never measured across two borders. The reference
+(the rest of the 2012 county, the country, municipalities of similar size)
+is taken on the same borders for the same years.
+
+A project that ran 2008–2012 is measured from 1 January 2008 to 1 January
+2013, the years it was at work. One still running when the catalog was
+made ("til d.d.") ends with the catalog's year (1 January 2013), or with
+the latest figures when today is asked for (`--til-i-dag`). Missing years
+are shown as missing, never filled in.
 """
 
 from __future__ import annotations
@@ -13,15 +23,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tilflytting.core.clock import CATALOG_YEAR, this_year
 from tilflytting.core.model import Entry, Place
-from tilflytting.query.lookup import QueryError, show_entry
+from tilflytting.query.lookup import QueryError, UsageError, show_entry
 from tilflytting.query.results import FolketallResult
-from tilflytting.reference.places import reference
+from tilflytting.reference.places import Kommune, reference
 from tilflytting.reference.population import (
     ATTRIBUTION,
+    COUNTRY,
+    Figure,
     PopulationData,
-    Series,
+    area_series,
+    changes,
     population,
+    reset,
     update,
 )
 from tilflytting.store.database import Store
@@ -30,10 +45,13 @@ REFERENCES = ("fylke", "landet", "distrikt")
 # `distrikt`: municipalities whose population at project start was between
 # half and twice the area's.
 SIMILAR_SIZE = (0.5, 2.0)
+BORDERS_2012 = str(CATALOG_YEAR)
 CAVEAT = (
     "Tallene viser utviklingen, ikke effekten av tiltaket: flytting har mange årsaker, "
     "og en forskjell mot referansen er ikke bevis for at tiltaket virket."
 )
+
+Figures = dict[int, Figure]
 
 
 def checked_update(path: Path) -> int:
@@ -46,58 +64,102 @@ def checked_update(path: Path) -> int:
         raise QueryError(f"{path}: {exc}; the population figures were not changed") from None
 
 
+def back_to_bundled() -> bool:
+    """`folketall --reset`: the bundled figures again."""
+    return reset()
+
+
 # -- an entry's area ------------------------------------------------------------------
 class Area(NamedTuple):
     # Named tuples, like places.Kommune: made on every `show`, and cheaper to
     # define at start-up than dataclasses.
     name: str
-    numbers: list[str]  # 2024 municipality numbers summed
-    counties: list[str]  # 2024 counties it lies in
+    kommuner: tuple[Kommune, ...]  # as they were in 2012
+    counties: tuple[str, ...]  # their 2012 counties
     notes: list[str]
+    whole_counties: bool = False  # no municipality named: every one of its counties'
 
 
-def area_of(entry: Entry, notes: bool = True) -> Area:
-    """The municipalities (2024 numbers) whose population stands for the entry.
-    Without `notes`, an entry with municipalities of its own is answered
-    without reading the reference tables (what `show` needs: 2 ms less)."""
-    kommuner = [p for p in entry.places if p.kind == "kommune" and p.nr_2024]
-    numbers = list(dict.fromkeys(p.nr_2024 for p in kommuner if p.nr_2024))
-    counties = list(dict.fromkeys(p.fylke_2024 for p in entry.places if p.fylke_2024))
-    if numbers:
-        names = ", ".join(dict.fromkeys(_place_label(p) for p in kommuner))
-        return Area(names, numbers, counties, _merger_notes(numbers) if notes else [])
+def area_of(entry: Entry) -> Area:
+    """The 2012 municipalities whose population stands for the entry."""
+    ref = reference()
+    places = [p for p in entry.places if p.kind == "kommune"]
+    kommuner: list[Kommune] = []
+    for place in places:
+        kommuner += _kommuner_2012(place)
+    kommuner = list(dict.fromkeys(kommuner))
+    if kommuner:
+        counties = tuple(dict.fromkeys(k.fylke_2012 for k in kommuner))
+        names = ", ".join(dict.fromkeys(_place_label(p) for p in places))
+        return Area(names, tuple(kommuner), counties, [])
+    counties = tuple(dict.fromkeys(c for p in entry.places for c in [_county_2012(p)] if c))
     if counties:
-        ref = reference()
-        numbers = [k.nr_2024 for k in ref.kommuner if k.nr_2024 and k.fylke_2024 in counties]
+        whole = tuple(k for k in ref.kommuner if k.nr_2012 and k.fylke_2012 in counties)
         note = f"Oppføringen har ingen kommune; hele {' og '.join(counties)} er brukt."
-        return Area(" og ".join(counties), numbers, counties, [note])
+        return Area(" og ".join(counties), whole, counties, [note], True)
     raise QueryError(f"'{entry.slug}' has no municipality or county to count people in")
 
 
+def _kommuner_2012(place: Place) -> list[Kommune]:
+    """The 2012 municipality of a place, or the 2012 ones a later
+    municipality was made of (Indre Fosen: Leksvik and Rissa)."""
+    ref = reference()
+    if place.nr_2012 and place.nr_2012 in ref.by_2012_number:
+        return [ref.by_2012_number[place.nr_2012]]
+    return [
+        k
+        for k in ref.kommuner
+        if k.nr_2012 and place.nr_2024 in {s.nr_2024 for s in ref.successors(k)}
+    ]
+
+
+def _county_2012(place: Place) -> str | None:
+    if place.fylke_2012:
+        return place.fylke_2012
+    counties = {k.fylke_2012 for k in reference().kommuner if k.fylke_2024 == place.fylke_2024}
+    return min(counties) if len(counties) == 1 else None
+
+
 def _place_label(place: Place) -> str:
-    if place.name and place.name_2024 and place.name != place.name_2024:
-        return f"{place.name} (nå {place.name_2024} {place.nr_2024})"
-    return f"{place.name or place.name_2024} {place.nr_2024}"
+    return f"{place.name or place.name_2024} {place.nr_2012 or place.nr_2024}"
 
 
-def _merger_notes(numbers: list[str]) -> list[str]:
-    """Name the 2024 municipalities whose figures before a merger are sums of
-    the municipalities merged (only where such years are in the data)."""
-    ref, data = reference(), population()
+def merger_notes(area: Area, first: int, last: int) -> list[str]:
+    """A line per change of borders the area's figures follow."""
     notes = []
-    for number in numbers:
-        now = next((k for k in ref.kommuner if k.nr_2024 == number), None)
-        if now is None:
-            continue
-        parts = [
-            k for k in ref.kommuner if now.name in [m.strip() for m in k.merged_into.split(";")]
-        ]
-        merged = min((int(k.merged_year) for k in parts if k.merged_year), default=None)
-        summed = [y for y in data.series(number) if merged and y < merged]
-        if parts and summed:
-            names = ", ".join([k.name for k in parts] + ([now.name] if now.nr_2012 else []))
-            notes.append(f"{now.name} {number}: tallene før {merged} er summen av {names}.")
-    return notes
+    kommuner = () if area.whole_counties else area.kommuner
+    for kommune in kommuner:
+        for change in changes(kommune, first, last):
+            if change.merged_into:
+                notes.append(
+                    f"Fra {change.year}: tall for {' og '.join(change.merged_into)}, "
+                    f"som {change.kommune} ble en del av i {change.year} (grenser {change.year})."
+                )
+            if change.joined:
+                notes.append(
+                    f"Fra {change.year}: tall for {change.kommune} med "
+                    f"{' og '.join(change.joined)}, "
+                    f"som ble en del av kommunen i {change.year} (grenser {change.year})."
+                )
+            if change.left:
+                notes.append(
+                    f"Fra {change.year}: tall for {change.kommune} uten "
+                    f"{' og '.join(change.left)}, "
+                    f"som ble egen kommune igjen i {change.year} (grenser {change.year})."
+                )
+    return list(dict.fromkeys(notes))
+
+
+def _series(kommuner: tuple[Kommune, ...]) -> Figures:
+    """The summed figures of these 2012 municipalities, from the figures in use."""
+    return _kept_series(kommuner, population())
+
+
+@cache
+def _kept_series(kommuner: tuple[Kommune, ...], data: PopulationData) -> Figures:
+    # Kept per figures object: entries about the same places share them, and
+    # `summarise --folketall` asks many times; a new file is a new object.
+    return area_series(kommuner, data)
 
 
 # -- comparison ------------------------------------------------------------------------
@@ -108,15 +170,22 @@ class Period(NamedTuple):
     label: str  # the project's years as the catalog gives them
 
 
-def periods_of(entry: Entry, last: int) -> list[Period]:
-    """The entry's projects with a start year; one still running ends at
-    `last`, the last year with figures."""
+def end_year(until_today: bool) -> int:
+    """The last year an open-ended project ran: the catalog's, or today's."""
+    return this_year() if until_today else CATALOG_YEAR
+
+
+def periods_of(entry: Entry, last: int, until_today: bool = False) -> list[Period]:
+    """The entry's projects with a start year. One still running ends with
+    the catalog's year (or today's); none ends after `last`, the last year
+    with figures."""
     found = []
     for project in entry.projects:
         if project.start is None:
             continue
         open_ended = project.ongoing and project.end is None
-        end = last if open_ended else (project.end or project.start) + 1
+        ends = max(project.start, end_year(until_today)) if open_ended else project.end
+        end = (ends or project.start) + 1
         label = (
             f"{project.start}–" if open_ended else f"{project.start}–{project.end or project.start}"
         )
@@ -124,98 +193,162 @@ def periods_of(entry: Entry, last: int) -> list[Period]:
     return found
 
 
-def reference_numbers(
-    kind: str, area: Area, data: PopulationData, start: int
-) -> tuple[str, list[str]]:
-    """A reference's label and municipalities; none of the area's, none with gaps."""
-    mine = set(area.numbers)
-    usable = [n for n in data.rows if n not in mine and data.complete(n)]
-    if kind == "fylke" and len(area.numbers) < len(_county_numbers(area.counties)):
-        counties = set(area.counties)
-        numbers = [n for n in usable if _county_of(n) in counties]
-        return f"resten av {' og '.join(area.counties)}", numbers
+class Reference(NamedTuple):
+    kind: str
+    name: str
+    kommuner: tuple[Kommune, ...]
+    figures: Figures
+    notes: list[str]
+
+
+def reference_area(kind: str, area: Area, data: PopulationData, start: int) -> Reference:
+    """A reference on the area's borders: none of the area's municipalities,
+    the same years."""
+    ref = reference()
+    mine = set(area.kommuner)
+    everyone = [k for k in ref.kommuner if k.nr_2012]
+    if kind == "fylke" and not area.whole_counties:
+        rest = tuple(k for k in everyone if k.fylke_2012 in area.counties and k not in mine)
+        name = f"resten av {' og '.join(area.counties)}"
+        return _reference(kind, name, rest, data)
     if kind in ("fylke", "landet"):
-        return "resten av landet", usable
-    own = data.total(area.numbers).get(start)
-    if own is None:
-        return "kommuner av lik størrelse", []
-    low, high = (own * f for f in SIMILAR_SIZE)
-    similar = [n for n in usable if low <= data.series(n).get(start, 0) <= high]
-    return f"kommuner med {low:,.0f}–{high:,.0f} innbyggere i {start}".replace(",", " "), similar
+        own = _series(area.kommuner)
+        country = data.series(COUNTRY)
+        figures = {
+            y: Figure(country[y] - f.persons, f.borders) for y, f in own.items() if y in country
+        }
+        return Reference(
+            kind, "resten av landet", tuple(k for k in everyone if k not in mine), figures, []
+        )
+    # Municipalities of similar size, on their 2012 borders in every year the
+    # area is on its own (so that the sum means the same every year).
+    own = _series(area.kommuner)
+    base = own.get(start)
+    years = [y for y, f in own.items() if f.borders == CATALOG_YEAR]
+    data.rows  # noqa: B018 - every municipality is asked: read them all at once
+    similar: list[Kommune] = []
+    if base is not None:
+        low, high = (base.persons * f for f in SIMILAR_SIZE)
+        for kommune in everyone:
+            if kommune in mine:
+                continue
+            figures = _series((kommune,))
+            at = figures.get(start)
+            if (
+                at
+                and low <= at.persons <= high
+                and all(y in figures and figures[y].borders == CATALOG_YEAR for y in years)
+            ):
+                similar.append(kommune)
+        name = f"kommuner med {low:,.0f}–{high:,.0f} innbyggere i {start}".replace(",", " ")
+    else:
+        name = "kommuner av lik størrelse"
+    return _reference("distrikt", name, tuple(similar), data)
 
 
-def _county_numbers(counties: list[str]) -> list[str]:
-    return [k.nr_2024 for k in reference().kommuner if k.nr_2024 and k.fylke_2024 in counties]
+def _reference(
+    kind: str, name: str, kommuner: tuple[Kommune, ...], data: PopulationData
+) -> Reference:
+    figures = _series(kommuner) if kommuner else {}
+    notes = []
+    own = {y: f for y, f in figures.items() if f.borders == CATALOG_YEAR}
+    if figures and len(own) < len(figures):
+        moved = min(y for y, f in figures.items() if f.borders != CATALOG_YEAR)
+        notes.append(
+            f"Referansen er på 2012-grenser til {moved - 1}; fra {moved} på senere grenser."
+        )
+    return Reference(kind, f"{name} (2012-grenser)", kommuner, figures, notes)
 
 
-def _county_of(number: str) -> str | None:
-    return _counties_by_number().get(number)
-
-
-@cache
-def _counties_by_number() -> dict[str, str]:
-    """2024 county of each 2024 municipality number (asked 357 times for
-    every entry `summarise --folketall` compares: a scan each took minutes)."""
-    return {k.nr_2024: k.fylke_2024 for k in reference().kommuner if k.nr_2024 and k.fylke_2024}
-
-
-def change(series: Series, start: int, end: int) -> dict[str, Any]:
-    """Persons and percent from 1 January `start` to 1 January `end`."""
-    first, last = series.get(start), series.get(end)
-    if first is None or last is None:
-        return {"fra": start, "til": end, "personer": None, "prosent": None}
+def change(figures: Figures, start: int, end: int) -> dict[str, Any]:
+    """Persons and percent from 1 January `start` to 1 January `end`, where
+    both figures are on the same borders."""
+    first, last = figures.get(start), figures.get(end)
+    same = first is not None and last is not None and first.borders == last.borders
+    if first is None or last is None or not same:
+        borders = None
+        return {"fra": start, "til": end, "personer": None, "prosent": None, "grenser": borders}
     return {
         "fra": start,
         "til": end,
-        "personer": last - first,
-        "prosent": round(100 * (last - first) / first, 2),
+        "personer": last.persons - first.persons,
+        "prosent": round(100 * (last.persons - first.persons) / first.persons, 2),
+        "grenser": str(first.borders),
     }
 
 
-def folketall(store: Store, name: str, kind: str = "fylke") -> FolketallResult:
+def folketall(
+    store: Store, name: str, kind: str = "fylke", until_today: bool = False
+) -> FolketallResult:
     """Population around one entry; its `data` is documented in docs/json.md."""
     if kind not in REFERENCES:
-        raise QueryError(f"--referanse takes {', '.join(REFERENCES)}, not '{kind}'")
+        raise UsageError(f"--referanse takes {', '.join(REFERENCES)}, not '{kind}'")
     entry = show_entry(store, name).entry
     data = population()
     area = area_of(entry)
-    own = data.total(area.numbers)
-    periods = periods_of(entry, data.years[-1])
+    own = _series(area.kommuner)
+    periods = periods_of(entry, data.years[-1], until_today)
     # The index starts at the first project start the figures cover.
     starts = [p.start for p in periods if p.start >= data.years[0]]
     base = min(starts) if starts else data.years[0]
-    label, numbers = reference_numbers(kind, area, data, base)
-    other = data.total(numbers)
+    other = reference_area(kind, area, data, base)
+    notes = merger_notes(area, data.years[0], data.years[-1])
     return FolketallResult(
         {
             "slug": entry.slug,
             "tittel": entry.title,
-            "omrade": {"navn": area.name, "kommunenummer": area.numbers, "merknader": area.notes},
-            "referanse": {"type": kind, "navn": label, "kommuner": len(numbers)},
+            "omrade": {
+                "navn": area.name,
+                "kommunenummer": _numbers_2024(area),
+                "kommunenummer_2012": [k.nr_2012 for k in area.kommuner],
+                "grenser": BORDERS_2012,
+                "merknader": area.notes + notes,
+            },
+            "referanse": {
+                "type": kind,
+                "navn": other.name,
+                "kommuner": len(other.kommuner),
+                "grenser": BORDERS_2012,
+            },
             "indeksar": base,
             "serie": [
                 {
                     "ar": year,
-                    "folketall": own.get(year),
+                    "folketall": own[year].persons if year in own else None,
+                    "grenser": str(own[year].borders) if year in own else None,
                     "indeks": _index(own, year, base),
-                    "referanse_indeks": _index(other, year, base),
+                    "referanse_folketall": other.figures[year].persons
+                    if year in other.figures
+                    else None,
+                    "referanse_indeks": _index(other.figures, year, base),
+                    "referanse_grenser": str(other.figures[year].borders)
+                    if year in other.figures
+                    else None,
                 }
                 for year in data.years
             ],
-            "perioder": [_period_json(p, own, other) for p in periods],
-            "merknader": _plain_words(entry, periods, own, data),
+            "perioder": [_period_json(p, own, other.figures) for p in periods],
+            "merknader": _plain_words(entry, periods, own, data, until_today) + other.notes,
             "kilde": ATTRIBUTION,
         }
     )
 
 
-def _index(series: Series, year: int, base: int) -> float | None:
-    if year not in series or base not in series:
+def _numbers_2024(area: Area) -> list[str]:
+    ref = reference()
+    return list(dict.fromkeys(s.nr_2024 for k in area.kommuner for s in ref.successors(k)))
+
+
+def _index(figures: Figures, year: int, base: int) -> float | None:
+    """The year's figure as a share of the base year's, on the same borders."""
+    if year not in figures or base not in figures:
         return None
-    return round(100 * series[year] / series[base], 1)
+    if figures[year].borders != figures[base].borders:
+        return None
+    return round(100 * figures[year].persons / figures[base].persons, 1)
 
 
-def _period_json(period: Period, own: Series, other: Series) -> dict[str, Any]:
+def _period_json(period: Period, own: Figures, other: Figures) -> dict[str, Any]:
     length = period.end - period.start
     during, before = (
         change(own, period.start, period.end),
@@ -236,7 +369,7 @@ def _period_json(period: Period, own: Series, other: Series) -> dict[str, Any]:
 
 
 def _plain_words(
-    entry: Entry, periods: list[Period], own: Series, data: PopulationData
+    entry: Entry, periods: list[Period], own: Figures, data: PopulationData, until_today: bool
 ) -> list[str]:
     words = [CAVEAT]
     missing = [y for y in data.years if y not in own]
@@ -246,6 +379,22 @@ def _plain_words(
     if early:
         words.append(
             f"Tallene begynner i {data.years[0]}: årene like før er ukjente for {', '.join(early)}."
+        )
+    crossing = [
+        p.name
+        for p in periods
+        if p.start in own and p.end in own and own[p.start].borders != own[p.end].borders
+    ]
+    if crossing:
+        words.append(
+            f"Endringen er ikke regnet der grensene endret seg i perioden: {', '.join(crossing)}."
+        )
+    if any(p.label.endswith("–") for p in periods):
+        words.append(
+            "Prosjekter uten sluttår er regnet til de siste tallene (--til-i-dag)."
+            if until_today
+            else f"Prosjekter uten sluttår er regnet til katalogens år (1.1.{CATALOG_YEAR + 1}); "
+            "--til-i-dag regner dem til de siste tallene."
         )
     if len(periods) < len(entry.projects):
         words.append("Prosjekter uten lesbart startår er ikke med.")
@@ -260,26 +409,38 @@ def _years(years: list[int]) -> str:
     )
 
 
-def summary_line(entry: Entry) -> str | None:
+def summary_line(entry: Entry, until_today: bool = False) -> str | None:
     """`show`'s line: population at the first project's start and the last's
-    end; a project still running ends at the area's latest figures."""
+    end, against the rest of the 2012 county, on 2012 borders."""
     try:
-        area = area_of(entry, notes=False)
+        area = area_of(entry)
     except QueryError:
         return None
     data = population()
-    series = data.total(area.numbers)
-    # The area's own last year spares reading every year in the file.
-    periods = periods_of(entry, max(series) if series else data.years[-1])
+    own = _series(area.kommuner)
+    periods = periods_of(entry, data.years[-1], until_today)
     if not periods:
         return None
     start, end = min(p.start for p in periods), max(p.end for p in periods)
-    moved = change(series, start, end)
+    # A project begun before the figures: measured from the first of them.
+    start = max(start, data.years[0]) if end > data.years[0] else start
+    moved = change(own, start, end)
     if moved["personer"] is None:
+        if start in own and end in own:
+            return (
+                f"Folketall {start}–{end}: grensene endret seg i perioden "
+                f"({own[end].borders}); se tilflytting folketall (SSB)"
+            )
         return f"Folketall: ingen tall for {start}–{end} (SSB)"
+    other = reference_area("fylke", area, data, start)
+    versus = change(other.figures, start, end)
+    rest = ""
+    if versus["prosent"] is not None:
+        rest = f"; {other.name.removesuffix(' (2012-grenser)')}: {versus['prosent']:+.1f} %"
     return (
-        f"Folketall 1.1.{start}: {_number(series[start])} → 1.1.{end}: {_number(series[end])} "
-        f"({_number(moved['personer'], sign=True)}, {moved['prosent']:+.1f} %) (SSB)"
+        f"Folketall 1.1.{start}: {_number(own[start].persons)} → 1.1.{end}: "
+        f"{_number(own[end].persons)} ({_number(moved['personer'], sign=True)}, "
+        f"{moved['prosent']:+.1f} %){rest} (SSB, {moved['grenser']}-grenser)"
     )
 
 
@@ -290,43 +451,54 @@ def _number(value: int, sign: bool = False) -> str:
 
 
 def span_change(
-    entry: Entry, data: PopulationData, others: dict[tuple[str, ...], Series] | None = None
+    entry: Entry,
+    data: PopulationData,
+    span: tuple[int | None, int | None] = (None, None),
+    until_today: bool = False,
 ) -> dict[str, Any] | None:
     """The entry's population change over all its projects (first start with
-    figures to last end), against the rest of its county; None if unknown.
-    `others` keeps the rest-of-county sums between calls: entries about the
-    same municipalities share them."""
+    figures to last end; within `span`, the years asked for), against the
+    rest of its 2012 county on the same borders; None if unknown."""
     try:
-        area = area_of(entry, notes=False)
+        area = area_of(entry)
     except QueryError:
         return None
-    periods = [p for p in periods_of(entry, data.years[-1]) if p.start >= data.years[0]]
+    periods = [
+        p for p in periods_of(entry, data.years[-1], until_today) if p.start >= data.years[0]
+    ]
     if not periods:
         return None
     start, end = min(p.start for p in periods), max(p.end for p in periods)
-    own = change(data.total(area.numbers), start, end)
-    memo = {} if others is None else others
-    place = (*area.numbers, "|", *area.counties)
-    if place not in memo:
-        memo[place] = data.total(reference_numbers("fylke", area, data, start)[1])
-    other = change(memo[place], start, end)
-    if own["prosent"] is None or other["prosent"] is None or end <= start:
+    if span[0] is not None:
+        start = max(start, span[0])
+    if span[1] is not None:
+        end = min(end, span[1] + 1)
+    if end <= start:
+        return None
+    own = change(_series(area.kommuner), start, end)
+    other = change(reference_area("fylke", area, data, start).figures, start, end)
+    if own["prosent"] is None or other["prosent"] is None:
         return None
     return {
         "slug": entry.slug,
         "fra": start,
         "til": end,
+        "grenser": own["grenser"],
         "endring_prosent": own["prosent"],
         "referanse_prosent": other["prosent"],
         "differanse_prosentpoeng": round(own["prosent"] - other["prosent"], 2),
     }
 
 
-def growth_summary(entries: list[Entry]) -> dict[str, Any]:
-    """How many entries grew over their project periods, and how many grew
-    more than the rest of their county."""
-    data, others = population(), dict[tuple[str, ...], Series]()
-    found = [c for c in (span_change(e, data, others) for e in entries) if c is not None]
+def growth_summary(
+    entries: list[Entry],
+    span: tuple[int | None, int | None] = (None, None),
+    until_today: bool = False,
+) -> dict[str, Any]:
+    """How many entries grew over their project periods (within `span`), and
+    how many grew more than the rest of their 2012 county."""
+    data = population()
+    found = [c for c in (span_change(e, data, span, until_today) for e in entries) if c]
     return {
         "med_tall": len(found),
         "uten_tall": len(entries) - len(found),
@@ -334,6 +506,9 @@ def growth_summary(entries: list[Entry]) -> dict[str, Any]:
         "nedgang": sum(1 for c in found if c["endring_prosent"] <= 0),
         "bedre_enn_referansen": sum(1 for c in found if c["differanse_prosentpoeng"] > 0),
         "svakere_enn_referansen": sum(1 for c in found if c["differanse_prosentpoeng"] <= 0),
+        "fra": span[0],
+        "til": span[1],
+        "grenser": BORDERS_2012,
         "oppforinger": found,
         "kilde": ATTRIBUTION,
         "merknad": CAVEAT,

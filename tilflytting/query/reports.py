@@ -255,10 +255,17 @@ def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, 
 
 
 def _growth(store: Store, filters: SearchFilters) -> dict[str, Any]:
+    """Population change of the chosen entries; the year filters also limit
+    the span measured (`--fra 2008 --til 2012`: 1.1.2008 to 1.1.2013)."""
+    from tilflytting.core.clock import CATALOG_YEAR
     from tilflytting.query.population import growth_summary
 
     ids = [entry_id for entry_id, _ in store.search(None, filters)]
-    return growth_summary(store.load_outlines(ids))
+    starts = [y for y in (filters.year, filters.span_from) if y is not None]
+    ends = [y for y in (filters.year, filters.span_to) if y is not None]
+    span = (max(starts) if starts else None, min(ends) if ends else None)
+    today = filters.this_year != CATALOG_YEAR
+    return growth_summary(store.load_outlines(ids), span, today)
 
 
 def _growth_table(growth: dict[str, Any]) -> TableResult:

@@ -12,8 +12,9 @@ from tilflytting.query.results import EntryDetail
 from tilflytting.store.database import Store
 
 
-def show(store: Store, text: str, sources: bool = False) -> EntryDetail:
-    """The entry `text` names, and its population line."""
+def show(store: Store, text: str, sources: bool = False, until_today: bool = False) -> EntryDetail:
+    """The entry `text` names, and its population line (open-ended projects
+    ending with the catalog's year, or today's)."""
     detail = show_entry(store, text, sources)
-    detail.population = summary_line(detail.entry)
+    detail.population = summary_line(detail.entry, until_today)
     return detail

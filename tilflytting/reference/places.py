@@ -42,6 +42,7 @@ class Kommune(NamedTuple):
     fylke_2024: str
     merged_into: str
     merged_year: str = ""
+    dissolved_year: str = ""
 
 
 class Fylke(NamedTuple):

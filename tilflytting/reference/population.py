@@ -1,9 +1,13 @@
-"""Population figures from SSB table 07459: the bundled file (or a newer
-one kept by `folketall --update`), read lazily, and the check a new file
-must pass before it is used.
+"""Population figures from SSB table 07459, on the catalog's borders.
 
-Figures are the population on 1 January on the 2024 municipal structure
-(data/folkemengde.csv).
+The figures are SSB's own, per municipality number in use each year
+(data/folkemengde_per_nummer.csv, 2005–2026; number `0` is the country), or
+a newer file of the same columns kept by `folketall --update`. A 2012
+municipality's area is followed through the years (`units`): its 2012
+number while in use, the number its unchanged area had later (Holtålen
+1644, then 5026), and, once it merged or another municipality joined it,
+the numbers of the larger area, marked with the year those borders began.
+Nothing is estimated or shared out.
 """
 
 from __future__ import annotations
@@ -13,21 +17,25 @@ import io
 import re
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
+from tilflytting.core.clock import CATALOG_YEAR
 from tilflytting.core.paths import user_dir
-from tilflytting.reference.places import data_dir, reference
+from tilflytting.reference.places import Kommune, data_dir, reference
 
 ATTRIBUTION = "Befolkning: Statistisk sentralbyrå (SSB), Statistikkbanken tabell 07459 (NLOD 2.0)"
-COLUMNS = ["kommunenummer", "aar", "folkemengde", "grenser"]
+COLUMNS = ["nummer", "aar", "folkemengde"]
+COUNTRY = "0"
+BUNDLED = "folkemengde_per_nummer.csv"
 
 
 Series = dict[int, int]  # year -> population on 1 January
 
 
 class PopulationData:
-    """Population per 2024 municipality number and year. A municipality's
-    figures are read from the file's text when first asked for: `show` needs
-    two or three of 357, and reading them all cost it 5 ms."""
+    """Population per municipality number and year. A number's figures are
+    read from the file's text when first asked for: `show` needs a few of
+    about 900, and reading them all costs every `show` several ms."""
 
     def __init__(self, text: str) -> None:
         self._text = "\n" + text.partition("\n")[2]  # the rows, each after a newline
@@ -36,29 +44,26 @@ class PopulationData:
 
     def series(self, number: str) -> Series:
         if number not in self._series:
-            rows = re.findall(rf"\n{re.escape(number)},(\d+),(\d+),", self._text)
+            rows = re.findall(rf"\n{re.escape(number)},(\d+),(\d+)", self._text)
             self._series[number] = {int(year): int(count) for year, count in rows}
         return self._series[number]
 
     @property
     def rows(self) -> dict[str, Series]:
-        """Every municipality's figures (read once, when all are asked for)."""
+        """Every number's figures (read once, when all are asked for)."""
         if self._all is None:
             self._all = {}
             for line in self._text.split("\n"):
                 if line:
-                    number, year, count, _ = line.split(",")
+                    number, year, count = line.split(",")[:3]
                     self._all.setdefault(number, {})[int(year)] = int(count)
             self._series = self._all
         return self._all
 
     @cached_property
     def years(self) -> list[int]:
-        """Every year any municipality has figures for."""
-        return sorted({int(year) for year in set(re.findall(r"\n\d+,(\d+),", self._text))})
-
-    def complete(self, number: str) -> bool:
-        return len(self.series(number)) == len(self.years)
+        """Every year the country has a figure for."""
+        return sorted(self.series(COUNTRY))
 
     def total(self, numbers: list[str]) -> Series:
         """The sum per year; a year any of them lacks is left out."""
@@ -69,68 +74,307 @@ class PopulationData:
         return {year: sum(s[year] for s in series) for year in years}
 
 
+# -- a 2012 municipality through the years -------------------------------------------
+class Unit(NamedTuple):
+    """What stands for a 2012 municipality in one year: the numbers whose
+    figures are summed, and the year the borders of that area began
+    (CATALOG_YEAR: the municipality as it was in 2012)."""
+
+    numbers: tuple[str, ...]
+    borders: int
+
+
+class Change(NamedTuple):
+    """A change of borders that an area's figures follow from `year` on."""
+
+    year: int
+    kommune: str  # the 2012 municipality whose figures change
+    merged_into: tuple[str, ...]  # it became part of these (empty: others joined it)
+    joined: tuple[str, ...]  # these became part of it
+    left: tuple[str, ...] = ()  # these left it again (Haram left Ålesund in 2024)
+
+
+@cache
+def _numbers_in_use() -> dict[str, list[tuple[tuple[str, ...], int, int]]]:
+    """Numbers kommuner.csv has no column for (data/nummer_i_bruk.csv): the
+    2013–2019 numbers (Trøndelag 2018–2019, Harstad 2013–2019, ...) and the
+    predecessors summed before a 2012 municipality was formed."""
+    found: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
+    with (data_dir() / "nummer_i_bruk.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            numbers = tuple(row["nummer"].split("+"))
+            found.setdefault(row["kommune"], []).append((numbers, int(row["fra"]), int(row["til"])))
+    return found
+
+
+def successors_of(kommune: Kommune) -> list[Kommune]:
+    """The municipalities `kommune` became part of (two for a split)."""
+    if not kommune.merged_into:
+        return []
+    year = int(kommune.merged_year or 0)
+    ref = reference()
+    found: list[Kommune] = []
+    for name in (n.strip() for n in kommune.merged_into.split(";")):
+        for candidate in ref.by_name.get(_key(name), []):
+            if candidate.name == name and not (
+                candidate.merged_year and int(candidate.merged_year) <= year
+            ):
+                found.append(candidate)
+    return found
+
+
+def _reestablished(kommune: Kommune) -> int | None:
+    """The year a merged municipality came back (Haram, 2024), if it did."""
+    if kommune.merged_into and kommune.nr_2024 and not kommune.dissolved_year:
+        return 2024 if kommune.nr_2024 not in (kommune.nr_2012, kommune.nr_2020) else None
+    return None
+
+
+@cache
+def _growth() -> dict[Kommune, list[tuple[int, Kommune]]]:
+    """(year, municipality that joined) for every municipality others joined."""
+    grown: dict[Kommune, list[tuple[int, Kommune]]] = {}
+    for kommune in reference().kommuner:
+        for successor in successors_of(kommune):
+            grown.setdefault(successor, []).append((int(kommune.merged_year), kommune))
+    return grown
+
+
+@cache
+def _shrunk() -> dict[Kommune, list[tuple[int, Kommune]]]:
+    """(year, municipality that left) for every municipality one left again."""
+    left: dict[Kommune, list[tuple[int, Kommune]]] = {}
+    for kommune in reference().kommuner:
+        back = _reestablished(kommune)
+        if back is not None:
+            for successor in successors_of(kommune):
+                left.setdefault(successor, []).append((back, kommune))
+    return left
+
+
+def units(kommune: Kommune, year: int, data: PopulationData) -> Unit | None:
+    """The numbers whose SSB figures make up `kommune`'s area in `year`, or,
+    after it merged, its successor's; None where there is no figure."""
+    back = _reestablished(kommune)
+    if back is not None and year >= back and year in data.series(kommune.nr_2024):
+        return Unit((kommune.nr_2024,), back)
+    if kommune.merged_year and year >= int(kommune.merged_year):
+        parts = [units(s, year, data) for s in successors_of(kommune)]
+        if not parts or any(p is None for p in parts):
+            return None
+        numbers = tuple(dict.fromkeys(n for p in parts if p for n in p.numbers))
+        borders = max([int(kommune.merged_year), *(p.borders for p in parts if p)])
+        return Unit(numbers, borders)
+    for numbers in _candidates(kommune, year):
+        if all(year in data.series(n) for n in numbers):
+            moved = [*_growth().get(kommune, []), *_shrunk().get(kommune, [])]
+            return Unit(numbers, max((y for y, _ in moved if y <= year), default=CATALOG_YEAR))
+    return None
+
+
+def _candidates(kommune: Kommune, year: int) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = [(kommune.nr_2012,)] if kommune.nr_2012 else []
+    found += [
+        n for n, first, last in _numbers_in_use().get(kommune.name, []) if first <= year <= last
+    ]
+    found += [(n,) for n in (kommune.nr_2020, kommune.nr_2024) if n]
+    return found
+
+
+def changes(kommune: Kommune, first: int, last: int) -> list[Change]:
+    """The changes of borders `kommune`'s figures follow between the years."""
+    found: list[Change] = []
+    for year, joined in _growth().get(kommune, []):
+        if first < year <= last:
+            found.append(Change(year, kommune.name, (), (joined.name,)))
+    for year, left in _shrunk().get(kommune, []):
+        if first < year <= last:
+            found.append(Change(year, kommune.name, (), (), (left.name,)))
+    if kommune.merged_year and first < int(kommune.merged_year) <= last:
+        year = int(kommune.merged_year)
+        successors = successors_of(kommune)
+        found.append(Change(year, kommune.name, tuple(s.name for s in successors), ()))
+        for successor in successors:
+            for change in changes(successor, year, last):
+                found.append(change._replace(kommune=successor.name))
+    return _merged(found)
+
+
+def _merged(found: list[Change]) -> list[Change]:
+    """One change per year and municipality (Hamarøy: two joined at once)."""
+    merged: dict[tuple[int, str, tuple[str, ...]], Change] = {}
+    for change in found:
+        at = (change.year, change.kommune, change.merged_into)
+        before = merged.get(at)
+        joined = (*before.joined, *change.joined) if before else change.joined
+        left = (*before.left, *change.left) if before else change.left
+        merged[at] = change._replace(
+            joined=tuple(dict.fromkeys(joined)), left=tuple(dict.fromkeys(left))
+        )
+    return sorted(merged.values())
+
+
+class Figure(NamedTuple):
+    persons: int
+    borders: int  # the year the borders of the figure's area began (CATALOG_YEAR: 2012's)
+
+
+def area_series(kommuner: tuple[Kommune, ...], data: PopulationData) -> dict[int, Figure]:
+    """The summed figures of 2012 municipalities, each number once (two that
+    merged count their new municipality once), year by year; a year where
+    any lacks a figure is left out."""
+    found: dict[int, Figure] = {}
+    wanted = set(kommuner)
+    for year in data.years:
+        parts = [units(k, year, data) for k in kommuner]
+        if not parts or any(p is None for p in parts):
+            continue
+        numbers = dict.fromkeys(n for p in parts if p for n in p.numbers)
+        # A merger inside the set (Harstad and Bjarkøy, both in the rest of
+        # Troms) leaves the sum on the 2012 borders: the same land and people.
+        owners = _owners(year, data)
+        inside = set().union(*(owners.get(n, set()) for n in numbers)) == wanted
+        borders = CATALOG_YEAR if inside else max(p.borders for p in parts if p)
+        found[year] = Figure(sum(data.series(n)[year] for n in numbers), borders)
+    return found
+
+
+@cache
+def _owners(year: int, data: PopulationData) -> dict[str, set[Kommune]]:
+    """The 2012 municipalities each number of `year` stands for (in part)."""
+    owners: dict[str, set[Kommune]] = {}
+    for kommune in reference().kommuner:
+        unit = units(kommune, year, data) if kommune.nr_2012 else None
+        for number in unit.numbers if unit else ():
+            owners.setdefault(number, set()).add(kommune)
+    return owners
+
+
+def _key(text: str) -> str:
+    from tilflytting.core.fold import key
+
+    return key(text)
+
+
+# -- the file in use ---------------------------------------------------------------------
 def user_file() -> Path:
-    """Where `folketall --update` keeps a newer file (the user's data folder)."""
-    return user_dir() / "folkemengde.csv"
+    """Where `folketall --update` keeps a newer file (the user's data folder).
+    A file kept by an older version (folkemengde.csv, on 2024 borders) is a
+    different file, and is not read."""
+    return user_dir() / BUNDLED
+
+
+def bundled_file() -> Path:
+    return data_dir() / BUNDLED
 
 
 def source_file() -> Path:
     updated = user_file()
-    return updated if updated.exists() else data_dir() / "folkemengde.csv"
+    return updated if updated.exists() else bundled_file()
 
 
 @cache
 def population() -> PopulationData:
     """The figures in use. Checked when they came in (`--update` checks every
     row; the bundled file is checked by the tests), so read plainly here,
-    and only as far as asked: 2 ms instead of 35 ms on every `show`."""
+    and only as far as asked."""
     return PopulationData(source_file().read_text(encoding="utf-8"))
 
 
-def parse_csv(text: str) -> dict[str, Series]:
-    """Read and check a population file; ValueError names the first problem."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+# -- checking a new file ------------------------------------------------------------------
+def parse_csv(text: str, bundled: dict[str, Series] | None = None) -> dict[str, Series]:
+    """Read and check a population file; ValueError names the first problem.
+    Cells may be quoted or padded (`"1644", 2013`). Every number and year of
+    the bundled file (`bundled`) must be there, and each year's municipal
+    figures must add up to the country's."""
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    header = [cell.strip() for cell in next(reader, [])]
     if header != COLUMNS:
         raise ValueError(f"line 1: the columns must be {','.join(COLUMNS)}, not {header}")
-    known = {k.nr_2024 for k in reference().kommuner if k.nr_2024}
     rows: dict[str, Series] = {}
     for line, row in enumerate(reader, start=2):
-        if not row:
+        if not row or not "".join(row).strip():
             continue
-        number, year, count = _checked(row, line, known)
+        number, year, count = _checked(row, line)
         if year in rows.setdefault(number, {}):
             raise ValueError(f"line {line}: {number} {year} appears twice")
         rows[number][year] = count
     if not rows:
         raise ValueError("the file has no rows")
+    _check_totals(rows)
+    if bundled is not None:
+        _check_coverage(rows, bundled)
     return rows
 
 
-def _checked(row: list[str], line: int, known: set[str]) -> tuple[str, int, int]:
+def _checked(row: list[str], line: int) -> tuple[str, int, int]:
     if len(row) != len(COLUMNS):
         raise ValueError(f"line {line}: {len(row)} columns, expected {len(COLUMNS)}")
-    number, year, count, borders = (cell.strip() for cell in row)
-    if not (len(number) == 4 and number.isdigit() and number in known):
-        raise ValueError(f"line {line}: '{number}' is no municipality number of 2024")
+    number, year, count = (cell.strip() for cell in row)
+    if not (number == COUNTRY or (len(number) == 4 and number.isdigit())):
+        raise ValueError(f"line {line}: '{number}' is no municipality number (4 digits, or 0)")
     if not (year.isdigit() and 1900 <= int(year) <= 2100):
         raise ValueError(f"line {line}: '{year}' is not a year")
     if not (count.isdigit() and int(count) > 0):
         raise ValueError(f"line {line}: '{count}' is not a population count")
-    if borders != "2024":
-        raise ValueError(f"line {line}: borders must be 2024, not '{borders}'")
     return number, int(year), int(count)
 
 
+def _check_totals(rows: dict[str, Series]) -> None:
+    country = rows.get(COUNTRY, {})
+    if not country:
+        raise ValueError(f"no national figures (number {COUNTRY})")
+    for year, total in sorted(country.items()):
+        municipal = sum(s[year] for n, s in rows.items() if n != COUNTRY and year in s)
+        if municipal != total:
+            raise ValueError(
+                f"{year}: the municipalities add up to {municipal}, the country has {total}"
+            )
+
+
+def _check_coverage(rows: dict[str, Series], bundled: dict[str, Series]) -> None:
+    missing = [
+        f"{number} {year}"
+        for number, series in sorted(bundled.items())
+        for year in sorted(series)
+        if year not in rows.get(number, {})
+    ]
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise ValueError(f"figures the bundled file has are missing: {shown}")
+
+
+def canonical(rows: dict[str, Series]) -> str:
+    """The rows as the bundled file writes them: by number, then year."""
+    lines = [",".join(COLUMNS)]
+    for number in sorted(rows, key=lambda n: (n != COUNTRY, n)):
+        lines += [f"{number},{year},{count}" for year, count in sorted(rows[number].items())]
+    return "\n".join(lines) + "\n"
+
+
 def update(path: Path) -> int:
-    """Check `path` and make it the population file; the old one stays until
-    the new one has passed every check. Returns the number of rows."""
+    """Check `path` and make it the population file, written back in the
+    canonical form; the old one stays until the new one has passed every
+    check. Returns the number of rows."""
     text = path.read_text(encoding="utf-8-sig")
-    rows = parse_csv(text)
+    bundled = PopulationData(bundled_file().read_text(encoding="utf-8")).rows
+    rows = parse_csv(text, bundled)
     target = user_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_text(canonical(rows), encoding="utf-8")
     temporary.replace(target)  # atomic: readers see the old file or the new one
     population.cache_clear()
     return sum(len(series) for series in rows.values())
+
+
+def reset() -> bool:
+    """Go back to the bundled figures; False if they were already in use."""
+    target = user_file()
+    if not target.exists():
+        return False
+    target.unlink()
+    population.cache_clear()
+    return True

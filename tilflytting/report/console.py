@@ -320,7 +320,14 @@ def folketall_view(result: FolketallResult, width: int) -> Iterator[Table | Text
 
 
 def _population_chart(data: dict[str, Any], width: int) -> Table:
-    values = [row["folketall"] for row in data["serie"] if row["folketall"] is not None]
+    # Bars for the figures on the area's own (2012) borders; later borders
+    # are another area, named instead of drawn on the same scale.
+    own = data["omrade"].get("grenser")
+    values = [
+        row["folketall"]
+        for row in data["serie"]
+        if row["folketall"] is not None and row.get("grenser", own) == own
+    ]
     low, high = (min(values), max(values)) if values else (0, 1)
     bar_width = max(10, min(40, width - 60))
     active: dict[int, list[str]] = {row["ar"]: [] for row in data["serie"]}
@@ -336,6 +343,8 @@ def _population_chart(data: dict[str, Any], width: int) -> Table:
         count = row["folketall"]
         if count is None:
             bar = Text("mangler", "dim")
+        elif row.get("grenser", own) != own:
+            bar = Text(_("borders of {year}").format(year=row["grenser"]), "yellow")
         else:
             share = (count - low) / (high - low) if high > low else 1.0
             bar = Text(

@@ -301,7 +301,7 @@ def folketall_tables(data: dict[str, Any]) -> list[TableResult]:
     """The series and the periods as tables (CSV, Markdown, the table view)."""
     series = TableResult(
         f"Folketall 1. januar: {data['omrade']['navn']}",
-        ["ar", "folketall", "indeks", "referanse_indeks"],
+        ["ar", "folketall", "grenser", "indeks", "referanse_indeks"],
         data["serie"],
         f"indeks: {data['indeksar']} = 100; referanse: {data['referanse']['navn']}",
     )
@@ -309,6 +309,7 @@ def folketall_tables(data: dict[str, Any]) -> list[TableResult]:
         {
             "prosjekt": p["prosjekt"],
             "periode": p["prosjektperiode"],
+            "grenser": p["under"]["grenser"],
             "endring": p["under"]["personer"],
             "endring_prosent": p["under"]["prosent"],
             "foer_prosent": p["foer"]["prosent"],
@@ -322,6 +323,7 @@ def folketall_tables(data: dict[str, Any]) -> list[TableResult]:
         [
             "prosjekt",
             "periode",
+            "grenser",
             "endring",
             "endring_prosent",
             "foer_prosent",
