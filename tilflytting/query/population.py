@@ -150,16 +150,19 @@ def merger_notes(area: Area, first: int, last: int) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
-def _series(kommuner: tuple[Kommune, ...]) -> Figures:
-    """The summed figures of these 2012 municipalities, from the figures in use."""
-    return _kept_series(kommuner, population())
+def _series(kommuner: tuple[Kommune, ...], years: tuple[int, ...] | None = None) -> Figures:
+    """The summed figures of these 2012 municipalities, from the figures in
+    use: every year, or only `years` (what `show`'s line needs)."""
+    return _kept_series(kommuner, population(), years)
 
 
 @cache
-def _kept_series(kommuner: tuple[Kommune, ...], data: PopulationData) -> Figures:
+def _kept_series(
+    kommuner: tuple[Kommune, ...], data: PopulationData, years: tuple[int, ...] | None
+) -> Figures:
     # Kept per figures object: entries about the same places share them, and
     # `summarise --folketall` asks many times; a new file is a new object.
-    return area_series(kommuner, data)
+    return area_series(kommuner, data, years)
 
 
 # -- comparison ------------------------------------------------------------------------
@@ -201,18 +204,20 @@ class Reference(NamedTuple):
     notes: list[str]
 
 
-def reference_area(kind: str, area: Area, data: PopulationData, start: int) -> Reference:
+def reference_area(
+    kind: str, area: Area, data: PopulationData, start: int, years: tuple[int, ...] | None = None
+) -> Reference:
     """A reference on the area's borders: none of the area's municipalities,
-    the same years."""
+    the same years (all, or only `years`)."""
     ref = reference()
     mine = set(area.kommuner)
     everyone = [k for k in ref.kommuner if k.nr_2012]
     if kind == "fylke" and not area.whole_counties:
         rest = tuple(k for k in everyone if k.fylke_2012 in area.counties and k not in mine)
         name = f"resten av {' og '.join(area.counties)}"
-        return _reference(kind, name, rest, data)
+        return _reference(kind, name, rest, years)
     if kind in ("fylke", "landet"):
-        own = _series(area.kommuner)
+        own = _series(area.kommuner, years)
         country = data.series(COUNTRY)
         figures = {
             y: Figure(country[y] - f.persons, f.borders) for y, f in own.items() if y in country
@@ -224,7 +229,7 @@ def reference_area(kind: str, area: Area, data: PopulationData, start: int) -> R
     # area is on its own (so that the sum means the same every year).
     own = _series(area.kommuner)
     base = own.get(start)
-    years = [y for y, f in own.items() if f.borders == CATALOG_YEAR]
+    on_2012 = [y for y, f in own.items() if f.borders == CATALOG_YEAR]
     data.rows  # noqa: B018 - every municipality is asked: read them all at once
     similar: list[Kommune] = []
     if base is not None:
@@ -237,19 +242,19 @@ def reference_area(kind: str, area: Area, data: PopulationData, start: int) -> R
             if (
                 at
                 and low <= at.persons <= high
-                and all(y in figures and figures[y].borders == CATALOG_YEAR for y in years)
+                and all(y in figures and figures[y].borders == CATALOG_YEAR for y in on_2012)
             ):
                 similar.append(kommune)
         name = f"kommuner med {low:,.0f}–{high:,.0f} innbyggere i {start}".replace(",", " ")
     else:
         name = "kommuner av lik størrelse"
-    return _reference("distrikt", name, tuple(similar), data)
+    return _reference("distrikt", name, tuple(similar), years)
 
 
 def _reference(
-    kind: str, name: str, kommuner: tuple[Kommune, ...], data: PopulationData
+    kind: str, name: str, kommuner: tuple[Kommune, ...], years: tuple[int, ...] | None
 ) -> Reference:
-    figures = _series(kommuner) if kommuner else {}
+    figures = _series(kommuner, years) if kommuner else {}
     notes = []
     own = {y: f for y, f in figures.items() if f.borders == CATALOG_YEAR}
     if figures and len(own) < len(figures):
@@ -417,13 +422,13 @@ def summary_line(entry: Entry, until_today: bool = False) -> str | None:
     except QueryError:
         return None
     data = population()
-    own = _series(area.kommuner)
     periods = periods_of(entry, data.years[-1], until_today)
     if not periods:
         return None
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     # A project begun before the figures: measured from the first of them.
     start = max(start, data.years[0]) if end > data.years[0] else start
+    own = _series(area.kommuner, (start, end))  # two years, not all: `show` stays quick
     moved = change(own, start, end)
     if moved["personer"] is None:
         if start in own and end in own:
@@ -432,7 +437,7 @@ def summary_line(entry: Entry, until_today: bool = False) -> str | None:
                 f"({own[end].borders}); se tilflytting folketall (SSB)"
             )
         return f"Folketall: ingen tall for {start}–{end} (SSB)"
-    other = reference_area("fylke", area, data, start)
+    other = reference_area("fylke", area, data, start, (start, end))
     versus = change(other.figures, start, end)
     rest = ""
     if versus["prosent"] is not None:

@@ -219,35 +219,58 @@ class Figure(NamedTuple):
     borders: int  # the year the borders of the figure's area began (CATALOG_YEAR: 2012's)
 
 
-def area_series(kommuner: tuple[Kommune, ...], data: PopulationData) -> dict[int, Figure]:
+def area_series(
+    kommuner: tuple[Kommune, ...], data: PopulationData, years: tuple[int, ...] | None = None
+) -> dict[int, Figure]:
     """The summed figures of 2012 municipalities, each number once (two that
     merged count their new municipality once), year by year; a year where
     any lacks a figure is left out."""
     found: dict[int, Figure] = {}
     wanted = set(kommuner)
-    for year in data.years:
+    for year in data.years if years is None else years:
         parts = [units(k, year, data) for k in kommuner]
         if not parts or any(p is None for p in parts):
             continue
         numbers = dict.fromkeys(n for p in parts if p for n in p.numbers)
         # A merger inside the set (Harstad and Bjarkøy, both in the rest of
         # Troms) leaves the sum on the 2012 borders: the same land and people.
-        owners = _owners(year, data)
-        inside = set().union(*(owners.get(n, set()) for n in numbers)) == wanted
-        borders = CATALOG_YEAR if inside else max(p.borders for p in parts if p)
+        borders = max(p.borders for p in parts if p)
+        if borders != CATALOG_YEAR and _owners(tuple(numbers), year, data) == wanted:
+            borders = CATALOG_YEAR
         found[year] = Figure(sum(data.series(n)[year] for n in numbers), borders)
     return found
 
 
+def _owners(numbers: tuple[str, ...], year: int, data: PopulationData) -> set[Kommune]:
+    """The 2012 municipalities whose areas these numbers of `year` hold."""
+    found: set[Kommune] = set()
+    for number in numbers:
+        for kommune in _possible().get(number, ()):
+            unit = units(kommune, year, data)
+            if unit is not None and number in unit.numbers:
+                found.add(kommune)
+    return found
+
+
 @cache
-def _owners(year: int, data: PopulationData) -> dict[str, set[Kommune]]:
-    """The 2012 municipalities each number of `year` stands for (in part)."""
-    owners: dict[str, set[Kommune]] = {}
+def _possible() -> dict[str, list[Kommune]]:
+    """The 2012 municipalities each number may hold in some year: their
+    own numbers and those of what they became."""
+    possible: dict[str, list[Kommune]] = {}
+
+    def numbers(kommune: Kommune, seen: set[Kommune]) -> set[str]:
+        found = {n for n in (kommune.nr_2012, kommune.nr_2020, kommune.nr_2024) if n}
+        found |= {n for ns, _, _ in _numbers_in_use().get(kommune.name, []) for n in ns}
+        for successor in successors_of(kommune):
+            if successor not in seen:
+                found |= numbers(successor, seen | {successor})
+        return found
+
     for kommune in reference().kommuner:
-        unit = units(kommune, year, data) if kommune.nr_2012 else None
-        for number in unit.numbers if unit else ():
-            owners.setdefault(number, set()).add(kommune)
-    return owners
+        if kommune.nr_2012:
+            for number in numbers(kommune, {kommune}):
+                possible.setdefault(number, []).append(kommune)
+    return possible
 
 
 def _key(text: str) -> str:
