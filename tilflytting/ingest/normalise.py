@@ -83,8 +83,11 @@ def normalise(entry: Entry, source_text: str | None = None) -> Entry:
     ref = reference()
     entry.slug = entry.slug or slugify(entry.title)
     # A page never comes with a region: only a YAML entry states one.
-    stated = entry.stated_places or entry.stated_counties or entry.region
-    found = _stated(entry, ref) if stated else _derived(entry, ref)
+    found = _stated(entry, ref) if entry.stated_places or entry.stated_counties else []
+    if not found and entry.region and not (entry.stated_places or entry.stated_counties):
+        found = _stated(entry, ref)  # the members of a YAML entry's region
+    if not found and not (entry.stated_places or entry.stated_counties):
+        found = _derived(entry, ref)
     entry.places = _places(found, ref, entry, source_text)
     if not entry.places:
         entry.warn("no municipality or county found for this entry", entry.title_line)

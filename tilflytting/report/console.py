@@ -313,7 +313,10 @@ def folketall_view(result: FolketallResult, width: int) -> Iterator[Table | Text
         t(f"Referanse: {data['referanse']['navn']} ({data['referanse']['kommuner']} kommuner)"),
     )
     yield _population_chart(data, width)
-    yield plain_table(folketall_tables(data)[1])
+    periods = folketall_tables(data)[1]
+    # A change is only measured on one set of borders (said in CSV and JSON).
+    periods.columns = [c for c in periods.columns if c != "grenser"]
+    yield plain_table(periods)
     for note in [*area["merknader"], *data["merknader"]]:
         yield t(note, "yellow")
     yield t(data["kilde"], "dim")
