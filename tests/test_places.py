@@ -264,3 +264,47 @@ def test_year_filters_combine(catalog: Cli) -> None:
     for args in (("--år", "2010", "--fra", "2015"), ("--fra", "2015", "--til", "2010")):
         result = catalog("search", *args)
         assert result.exit_code == 2 and "contradict" in result.stderr
+
+
+def test_a_database_of_the_previous_schema_keeps_its_places(tmp_path: Path) -> None:
+    """m010 adds the evidence columns; places stored before have none, and
+    `show --sources` says so instead of failing."""
+    import sqlite3
+
+    from tilflytting.core.fold import fold, key
+    from tilflytting.store.database import MIGRATIONS, Store
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.create_function("fold", 1, lambda t: None if t is None else fold(t))
+    conn.create_function("nokkel", 1, lambda t: None if t is None else key(t))
+    old = Store(conn, db)
+    old._upgrade(upto=len(MIGRATIONS) - 1)
+    assert "m010_place_evidence" not in old.applied_migrations()
+    old.conn.execute(
+        "INSERT INTO entries (slug, tittel, ingress, tekst, fagomrader, komplett, advarsler, "
+        "kilde_fil, format, sha256, tegnsett, parser_versjon) VALUES ('gammel', 'Gammel', '', "
+        "'', '[]', 1, '[]', '/x.txt', 'txt', 'abc', 'utf-8', 1)"
+    )
+    old.conn.execute(
+        "INSERT INTO places (entry_id, pos, type, navn, nummer_2012, fylke_2012, navn_2024, "
+        "nummer_2024, fylke_2024) VALUES (1, 0, 'kommune', 'Holtålen', '1644', "
+        "'Sør-Trøndelag', 'Holtålen', '5026', 'Trøndelag')"
+    )
+    old.conn.close()
+    cli = Cli(db)
+    data = json.loads(cli("show", "gammel", "--format", "json").stdout)
+    assert data["steder"][0]["bevis"] is None and data["steder"][0]["nummer_2012"] == "1644"
+    shown = cli("show", "gammel", "--sources")
+    assert shown.exit_code == 0 and "Holtålen" in shown.stdout
+
+
+def test_a_regional_entry_is_written_back_with_its_region(catalog: Cli, tmp_path: Path) -> None:
+    written = catalog("show", "flytt-til-hardanger", "--format", "yaml").stdout
+    data = yaml.safe_load(written)
+    assert data["region"] == "Hardanger" and "kommuner" not in data
+    again = Cli(tmp_path / "again.db")
+    (tmp_path / "h.yaml").write_text(written, "utf-8")
+    assert again("import", str(tmp_path / "h.yaml")).exit_code == 0
+    places = json.loads(again("show", "flytt-til-hardanger", "--format", "json").stdout)
+    assert {k["nummer_2012"] for k in places["kommuner"]} == members("Hardanger")
