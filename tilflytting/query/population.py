@@ -208,7 +208,24 @@ def reference_area(
     kind: str, area: Area, data: PopulationData, start: int, years: tuple[int, ...] | None = None
 ) -> Reference:
     """A reference on the area's borders: none of the area's municipalities,
-    the same years (all, or only `years`)."""
+    the same years (all, or only `years`). Kept per area: `summarise
+    --folketall` asks for the same few areas again and again."""
+    return _kept_reference(
+        kind, area.kommuner, area.counties, area.whole_counties, data, start, years
+    )
+
+
+@cache
+def _kept_reference(
+    kind: str,
+    kommuner: tuple[Kommune, ...],
+    counties: tuple[str, ...],
+    whole: bool,
+    data: PopulationData,
+    start: int,
+    years: tuple[int, ...] | None,
+) -> Reference:
+    area = Area("", kommuner, counties, [], whole)
     ref = reference()
     mine = set(area.kommuner)
     everyone = [k for k in ref.kommuner if k.nr_2012]
