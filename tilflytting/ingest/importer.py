@@ -22,7 +22,7 @@ from tilflytting.store.database import Store
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
 

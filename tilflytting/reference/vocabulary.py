@@ -167,6 +167,13 @@ class Vocabulary:
                 return [_with(replace(item, text=left), one), _with(replace(item, text=right), two)]
         return [_with(item, self.match(liste, item.text))]  # memoised: lines repeat
 
+    def fits(self, liste: str, text: str) -> bool:
+        """Whether `text` is an answer of `liste`: a written form, a near-miss,
+        a public body named for a place, or two answers run together."""
+        if len(text) > MAX_LOOSE_KEY:
+            return False
+        return any(part.term for part in self._split_or_match(liste, Item(text)))
+
     def misplaced(self, liste: str, item: Item) -> str | None:
         """The other list whose term this unmatched item is exactly, if just one."""
         homes = [
