@@ -209,6 +209,19 @@ def _looks_like_heading(line: Line) -> bool:
     )
 
 
+def _could_head_list(line: Line) -> bool:
+    """A line that may be the heading of a list below it: short, capitalised,
+    no sentence end (`Dette har vi gjort`, `Tiltak:`). Whether it is one is
+    for the list to tell."""
+    words = line.text.split()
+    return (
+        line.bullet is None
+        and 0 < len(words) <= MAX_NAME_WORDS
+        and line.text[0].isupper()
+        and not line.text.endswith((".", "!", "?", ",", ";"))
+    )
+
+
 def answer_like(text: str) -> bool:
     """Short like a survey answer: a few words, one sentence, no year, not
     a lead-in (`... følgende:`)."""
@@ -485,22 +498,14 @@ class _PageParser:
         return 0
 
     def _collect(self, index: int) -> tuple[list[Line], int]:
-        """A list starting at `index`: bullets (blank lines between them
-        allowed), or plain answer-like lines of one paragraph. Returns the
-        lines and the index after them."""
+        """A list starting at `index`: bullets one under the other, or plain
+        answer-like lines of one paragraph. Returns the lines and the index
+        after them (a blank line ends a list; what follows is a new run)."""
         body, run = self.body, []
         if body[index].bullet is not None:
-            while index < len(body):
-                if body[index].bullet is not None:
-                    run.append(body[index])
-                    index += 1
-                elif body[index].blank and self.next_line[index] < len(body):
-                    following = self.next_line[index]
-                    if body[following].bullet is None:
-                        break
-                    index = following
-                else:
-                    break
+            while index < len(body) and body[index].bullet is not None:
+                run.append(body[index])
+                index += 1
             return run, index
         while index < len(body) and not body[index].blank:
             line = body[index]
@@ -526,7 +531,7 @@ class _PageParser:
             self._went(line, HEADING)
             self._text_line(line)
             return index + 1
-        if line.bullet is None and _looks_like_heading(line):
+        if _could_head_list(line):
             start = self.next_line[index + 1] if index + 1 < len(self.body) else len(self.body)
             if start < len(self.body) and self._list_starts(start):
                 return self._headed_list(line, start)
@@ -848,12 +853,18 @@ def _explicit_project(
 
 
 _STOP = {"er", "var", "har", "hadde", "ble", "blir", "skal", "som", "der", "med", "i perioden"}
+_CONNECTORS = {"i", "og", "på", "pa", "for", "til", "av"}
 # Words that are never a project's name on their own.
 _GENERIC = {
     "det", "dette", "den", "denne", "de", "dei", "vi", "man", "ein", "en", "han", "hun", "ho",
     "kommunen", "prosjektet", "arbeidet", "tiltaket", "satsinga", "satsingen", "gruppa",
     "gruppen", "laget", "regionen", "fylket", "ordninga", "ordningen", "alle", "mange", "har",
     "er", "var", "ble", "vart",
+}  # fmt: skip
+# Words that end the clause a name is taken from.
+_CLAUSE_STOP = {
+    "der", "som", "hvor", "kor", "fordi", "slik", "og", "hvert", "kvart", "hver", "kvar",
+    "årlig", "årleg", "hele", "heile", "blant", "gjennom", "sammen", "saman",
 }  # fmt: skip
 _FINITE = {"har", "hadde", "er", "var", "ble", "blei", "blir", "vart", "vert", "skal", "kan"}
 _AUXILIARIES = {"blitt", "vorte", "vore", "vært", "hatt", "fått", "vorten", "gjort"}
@@ -933,8 +944,13 @@ def _name_before(sentence: str, at: int) -> str:
     if not capitals:
         return ""
     start = capitals[-1]  # the last capital starts the name ...
-    while start > 0 and words[start - 1][0].isupper():
-        start -= 1  # ... together with the capitals just before it
+    while start > 0:
+        if words[start - 1][0].isupper():
+            start -= 1  # ... together with the capitals just before it,
+        elif start > 1 and words[start - 1] in _CONNECTORS and words[start - 2][0].isupper():
+            start -= 2  # ... also across `i`, `og`: `Bolyst i Østerdalen`
+        else:
+            break
     return " ".join(words[start:]).strip(" ,")
 
 
@@ -998,9 +1014,12 @@ def _object_name(rest: str) -> str:
         index += 1
         skipped += 1
     name: list[str] = []
-    for word in words[index:]:
+    rest_words = words[index:]
+    for at, word in enumerate(rest_words):
         bare = word.strip(",.;:")
-        if bare.lower() in ("for", "der", "som", "hvor", "kor", "fordi", "slik", "og") and name:
+        low = bare.lower()
+        follows = rest_words[at + 1].lower() if at + 1 < len(rest_words) else ""
+        if name and (low in _CLAUSE_STOP or (low == "for" and follows in ("å", "a"))):
             break
         name.append(bare)
         if word != bare or len(name) > MAX_NAME_WORDS:
@@ -1012,11 +1031,13 @@ def _object_name(rest: str) -> str:
 
 
 def _verbish(word: str) -> bool:
-    """An auxiliary, participle or particle after the verb (`blitt sendt ut`)."""
+    """An auxiliary, participle or particle after the verb (`blitt sendt ut`).
+    Participles by their endings: `arrangert`, `startet`, `deltatt`, `sendt`."""
     low = word.lower()
     if low in _AUXILIARIES or low in _PARTICLES:
         return True
-    return low.isalpha() and low.islower() and low.endswith(("t", "dd")) and len(low) > 3
+    endings = ("ert", "et", "tt", "dt", "dd")
+    return low.isalpha() and low.islower() and low.endswith(endings) and len(low) > 3
 
 
 def _is_place(name: str) -> bool:
