@@ -209,7 +209,7 @@ def test_compare_table_fits_80_columns(catalog: Cli, monkeypatch: pytest.MonkeyP
 
 
 def test_compare_needs_two_known_entries(catalog: Cli) -> None:
-    assert catalog("compare", "holtalen").exit_code == 1
+    assert catalog("compare", "holtalen").exit_code == 2
     missing = catalog("compare", "holtalen", "finnes-ikke")
     assert missing.exit_code == 1 and "no entry matches 'finnes-ikke'" in missing.stderr
 

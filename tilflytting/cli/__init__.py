@@ -385,7 +385,9 @@ def summarise_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top, folketall)
+            lambda: reports.summarise(
+                store, resolve_filters(request, store)[0], liste, by, top, folketall
+            )
         )
     output.emit(result, fmt.value)
 
@@ -411,7 +413,7 @@ def similar_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.similar(store, entry, resolve_filters(request)[0], limit)
+            lambda: reports.similar(store, entry, resolve_filters(request, store)[0], limit)
         )
     output.emit(result, fmt.value)
 
@@ -431,7 +433,9 @@ def timeline_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.timeline(store, resolve_filters(request)[0], limit, table_cap(fmt))
+            lambda: reports.timeline(
+                store, resolve_filters(request, store)[0], limit, table_cap(fmt)
+            )
         )
     output.emit(result, fmt.value)
 
@@ -518,7 +522,9 @@ def export_command(
     from tilflytting.report.export import export
 
     with opened(db) as store:
-        chosen = output.answer(lambda: selection(store, resolve_filters(request)[0], fmt.value))
+        chosen = output.answer(
+            lambda: selection(store, resolve_filters(request, store)[0], fmt.value)
+        )
     done = output.answer(lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by))
     output.exported(done)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from tilflytting.query.lookup import AmbiguousEntry, QueryError
+from tilflytting.query.lookup import AmbiguousEntry, QueryError, UsageError
 from tilflytting.query.results import EntryList, SearchResult, TimelineResult
 from tilflytting.report.formats import Result, clean, format_result
 
@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from tilflytting.report.export import Exported
 
 T = TypeVar("T")
+EXIT_USAGE = 2  # an unknown option or a value that names nothing
 
 
 def answer(ask: Callable[[], T]) -> T:
-    """Run a query; a question that cannot be answered ends in one line, exit 1."""
+    """Run a query; a question that cannot be answered ends in one line: exit
+    2 for a value that names nothing (usage), 1 for anything else."""
     try:
         return ask()
     except AmbiguousEntry as exc:
@@ -32,6 +34,9 @@ def answer(ask: Callable[[], T]) -> T:
         for slug, title in exc.candidates:
             typer.echo(f"  {clean(slug)}  {clean(title)}", err=True)
         raise typer.Exit(1) from None
+    except UsageError as exc:
+        message(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
     except QueryError as exc:
         message(str(exc))
         raise typer.Exit(1) from None

@@ -27,6 +27,11 @@ class QueryError(Exception):
     """A question that cannot be answered as asked (one line for the user)."""
 
 
+class UsageError(QueryError):
+    """A value typed on the command line that names nothing (an unknown
+    county, term, list): a usage error, exit 2, like an unknown option."""
+
+
 @dataclass
 class Resolution:
     """What a user's ENTRY argument matched."""
@@ -153,7 +158,7 @@ def county_name(text: str) -> str:
         names = sorted({f.name for f in reference().fylker})
         close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise QueryError(f"unknown county '{text}'{hint}")
+        raise UsageError(f"unknown county '{text}'{hint}")
     return county
 
 
@@ -164,7 +169,7 @@ def kommune_names(text: str) -> list[str]:
         ref.by_number.get(text.zfill(4), []) if text.isdigit() else ref.by_name.get(key(text), [])
     )
     if not hits:
-        raise QueryError(f"unknown municipality '{text}'")
+        raise UsageError(f"unknown municipality '{text}'")
     return [v for k in hits for v in (k.name, k.nr_2012, k.nr_2020, k.nr_2024) if v]
 
 
@@ -240,7 +245,7 @@ def _lists(liste: str | None) -> tuple[str, ...]:
     for name in LISTS:
         if wanted in (name, key(LIST_LABELS[name])):
             return (name,)
-    raise QueryError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+    raise UsageError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
 
 
 def term_report(store: Store, liste: str | None = None) -> TableResult:

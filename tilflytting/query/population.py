@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tilflytting.core.model import Entry, Place
-from tilflytting.query.lookup import QueryError, show_entry
+from tilflytting.query.lookup import QueryError, UsageError, show_entry
 from tilflytting.query.results import FolketallResult
 from tilflytting.reference.places import reference
 from tilflytting.reference.population import (
@@ -175,7 +175,7 @@ def change(series: Series, start: int, end: int) -> dict[str, Any]:
 def folketall(store: Store, name: str, kind: str = "fylke") -> FolketallResult:
     """Population around one entry; its `data` is documented in docs/json.md."""
     if kind not in REFERENCES:
-        raise QueryError(f"--referanse takes {', '.join(REFERENCES)}, not '{kind}'")
+        raise UsageError(f"--referanse takes {', '.join(REFERENCES)}, not '{kind}'")
     entry = show_entry(store, name).entry
     data = population()
     area = area_of(entry)

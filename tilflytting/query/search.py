@@ -15,8 +15,9 @@ from typing import Any
 
 from tilflytting.core import clock
 from tilflytting.core.fold import fold, key
+from tilflytting.core.i18n import _
 from tilflytting.core.model import Entry, SearchFilters, SearchRequest
-from tilflytting.query.lookup import QueryError, county_name, entry_json, kommune_names
+from tilflytting.query.lookup import UsageError, county_name, entry_json, kommune_names
 from tilflytting.query.results import SearchResult
 from tilflytting.reference.places import reference
 from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
@@ -70,17 +71,26 @@ def _join(parts: list[str]) -> str | None:
 
 
 # -- filters ---------------------------------------------------------------------
-def resolve_filters(request: SearchRequest) -> tuple[SearchFilters, list[str]]:
+def resolve_filters(
+    request: SearchRequest, store: Store | None = None
+) -> tuple[SearchFilters, list[str]]:
     """The request's filters as store values, with notes where a typed value
-    was taken to mean something else. Raises QueryError for unknown values."""
+    was taken to mean something else. A facet value that is no vocabulary
+    term matches the free answers in `store`. Raises UsageError for a value
+    that matches nothing (exit 2)."""
     notes: list[str] = []
     filters = SearchFilters(this_year=clock.this_year(), complete=request.complete)
     for liste, values in request.facets.items():
         wanted: list[tuple[str, str | None]] = []
+        answers: list[str] = []
         for value in values:
-            wanted.extend(_facet(liste, value, notes))
+            terms, free = _facet(liste, value, notes, store)
+            wanted.extend(terms)
+            answers.extend(free)
         if wanted:
             filters.terms[liste] = list(dict.fromkeys(wanted))
+        if answers:
+            filters.answers[liste] = list(dict.fromkeys(answers))
     filters.counties = [county_name(name) for name in request.fylke]
     filters.kommuner = [n for text in request.kommune for n in kommune_names(text)]
     filters.regions = [_region(name) for name in request.region]
@@ -90,27 +100,66 @@ def resolve_filters(request: SearchRequest) -> tuple[SearchFilters, list[str]]:
         request.span_to,
     )
     if request.span_from and request.span_to and request.span_from > request.span_to:
-        raise QueryError(f"--fra {request.span_from} is after --til {request.span_to}")
+        raise UsageError(f"--fra {request.span_from} is after --til {request.span_to}")
     return filters, notes
 
 
-def _facet(liste: str, value: str, notes: list[str]) -> list[tuple[str, str | None]]:
+def _facet(
+    liste: str, value: str, notes: list[str], store: Store | None
+) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(terms, free answers) a facet value means."""
     vocab = vocabulary()
     option = FACET_OPTIONS[liste]
     found = vocab.match(liste, value) if liste == "samarbeidspartnere" else None
     if found is not None and found.detail:
         notes.append(f"{option} '{value}' → {found.slug} ({found.detail})")
-        return [(found.slug, found.detail)]
+        return [(found.slug, found.detail)], []
     try:
         terms = vocab.resolve(liste, value)
     except UnknownTerm as exc:
-        raise QueryError(f"{option}: {exc}") from None
+        free = free_answers(store, liste, value) if store is not None else []
+        if not free:
+            raise UsageError(f"{option}: {_no_match(exc, liste, value)}") from None
+        shown = ", ".join(f"'{text}'" for text in free[:5]) + (" …" if len(free) > 5 else "")
+        notes.append(
+            _("{option} '{value}' is no vocabulary term; it matched free answers: {answers} "
+              "(all free answers: tilflytting vocab --unmatched)").format(
+                option=option, value=value, answers=shown
+            )
+        )  # fmt: skip
+        return [], free
     if [key(value)] != [key(t.slug) for t in terms] and [key(value)] != [
         key(t.label) for t in terms
     ]:
         shown = ", ".join(f"{t.slug} ({t.label})" for t in terms)
         notes.append(f"{option} '{value}' → {shown}")
-    return [(t.slug, None) for t in terms]
+    return [(t.slug, None) for t in terms], []
+
+
+def _no_match(exc: UnknownTerm, liste: str, value: str) -> str:
+    hint = ", ".join(f"{t.slug} ({t.label})" for t in exc.closest)
+    return _("no {liste} term or free answer matches '{value}'").format(
+        liste=liste, value=value
+    ) + (_("; closest terms: {hint}").format(hint=hint) if hint else "")
+
+
+def _phrase(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def free_answers(store: Store, liste: str, value: str) -> list[str]:
+    """The free answers of `liste` that `value` names, as written: the same
+    words (case, æøå and punctuation aside), else those that contain its words
+    as a phrase (`fred og ro` finds "Fred og ro i naturen")."""
+    wanted = _phrase(value)
+    if not wanted:
+        return []
+    texts = sorted(store.free_texts(liste), key=key)
+    exact = [text for text in texts if _phrase(text) == wanted]
+    if exact:
+        return exact
+    padded = f" {wanted} "
+    return [text for text in texts if padded in f" {_phrase(text)} "]
 
 
 def _region(text: str) -> str:
@@ -118,12 +167,12 @@ def _region(text: str) -> str:
     for region in regions:
         if key(region) == key(text):
             return region
-    raise QueryError(f"unknown region '{text}'; known regions: {', '.join(regions)}")
+    raise UsageError(f"unknown region '{text}'; known regions: {', '.join(regions)}")
 
 
 # -- searching -------------------------------------------------------------------
 def search(store: Store, request: SearchRequest) -> SearchResult:
-    filters, notes = resolve_filters(request)
+    filters, notes = resolve_filters(request, store)
     if request.raw:
         match, words = (request.text.strip() or None), re.findall(r"[a-z0-9]+", fold(request.text))
     else:
@@ -134,7 +183,7 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
     except sqlite3.OperationalError as exc:
         if not request.raw:
             raise  # a bug in build_match, not the user's fault: let it show
-        raise QueryError(f"invalid FTS5 query {request.text!r}: {exc}") from None
+        raise UsageError(f"invalid FTS5 query {request.text!r}: {exc}") from None
     total = None
     if cap is not None and len(hits) > cap:
         hits, total = hits[:cap], store.count_matches(match, filters)
@@ -155,6 +204,11 @@ def _row(entry: Entry, score: float, words: list[str], filters: SearchFilters) -
         for liste, wanted in filters.terms.items()
         for item in entry.lists[liste]
         if any(item.term == term and detail in (None, item.detail) for term, detail in wanted)
+    ] + [
+        f"{liste}:{item.text}"  # a free answer: its words, as written
+        for liste, texts in filters.answers.items()
+        for item in entry.lists[liste]
+        if item.term is None and item.text in texts
     ]
     return data
 
@@ -188,9 +242,12 @@ def _why_empty(
     alone: list[str] = []
     if match is not None:
         alone.append(f"the words '{request.text}': {store.count_matches(match, SearchFilters())}")
-    for liste, wanted in filters.terms.items():
-        count = store.count_matches(None, SearchFilters(terms={liste: wanted}))
-        alone.append(f"{FACET_OPTIONS[liste]}: {count}")
+    for liste in dict.fromkeys([*filters.terms, *filters.answers]):
+        single = SearchFilters(
+            terms={liste: filters.terms.get(liste, [])} if liste in filters.terms else {},
+            answers={liste: filters.answers[liste]} if liste in filters.answers else {},
+        )
+        alone.append(f"{FACET_OPTIONS[liste]}: {store.count_matches(None, single)}")
     singles = {
         "--fylke": SearchFilters(counties=filters.counties),
         "--kommune": SearchFilters(kommuner=filters.kommuner),

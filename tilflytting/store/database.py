@@ -639,6 +639,13 @@ class Store:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def free_texts(self, liste: str) -> list[str]:
+        """The distinct free answers (items no term covers) of one list."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT tekst FROM items WHERE liste = ? AND term IS NULL", (liste,)
+        )
+        return [r[0] for r in rows]
+
     def known_source(self, path: str) -> tuple[str, int, str] | None:
         """(sha256, parser version, slug) of the entry imported from `path`."""
         row = self.conn.execute(
@@ -990,11 +997,15 @@ def _filter_sql(
 def _id_sets(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
     """A subquery of entry ids, with its parameters, per filter on a child table."""
     sets: list[tuple[str, list[Any]]] = []
-    for liste, wanted in filters.terms.items():
-        either, values = _term_condition(wanted)
-        sets.append(
-            (f"SELECT entry_id FROM items WHERE liste = ? AND ({either})", [liste, *values])
-        )
+    for liste in dict.fromkeys([*filters.terms, *filters.answers]):
+        # Terms and free answers (as written) of one list: any of them will do.
+        either, values = _term_condition(filters.terms.get(liste, []))
+        texts = filters.answers.get(liste, [])
+        parts = [f"({either})"] if either else []
+        if texts:
+            parts.append(f"(term IS NULL AND tekst IN ({_marks(texts)}))")
+        sql = f"SELECT entry_id FROM items WHERE liste = ? AND ({' OR '.join(parts)})"
+        sets.append((sql, [liste, *values, *texts]))
     if filters.counties:
         marks, counties = _marks(filters.counties), filters.counties
         sql = (
