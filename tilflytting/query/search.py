@@ -19,6 +19,7 @@ from tilflytting.core.i18n import _
 from tilflytting.core.model import Entry, SearchFilters, SearchRequest
 from tilflytting.query.lookup import UsageError, county_name, entry_json, kommune_names
 from tilflytting.query.results import SearchResult
+from tilflytting.reference.language import query_forms, search_form
 from tilflytting.reference.places import reference
 from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
 from tilflytting.store.database import Store
@@ -39,7 +40,10 @@ _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 
 
 def build_match(text: str) -> tuple[str | None, list[str]]:
-    """A safe FTS5 expression for `text` (None: no words) and its words."""
+    """A safe FTS5 expression for `text` (None: no words) and its words.
+    A plain word is searched folded or in its search form (inflections and
+    the other written standard: `bolyst` finds `bulyst`); a quoted or
+    hyphenated phrase and a `prefix*` only as written (folded)."""
     parts: list[str] = []
     words: list[str] = []
     for quoted, bare in _TOKEN.findall(text.replace("”", '"').replace("“", '"')):
@@ -51,7 +55,11 @@ def build_match(text: str) -> tuple[str | None, list[str]]:
             continue
         words.extend(found)
         prefix = "*" if bare.endswith("*") and not quoted else ""
-        parts.append('"' + " ".join(found) + '"' + prefix)
+        forms = query_forms(bare) if not quoted and not prefix else found
+        if len(found) == 1 and len(forms) > 1:
+            parts.append("(" + " OR ".join(f'"{form}"' for form in forms) + ")")
+        else:
+            parts.append('"' + " ".join(found) + '"' + prefix)
     return _join(parts), words
 
 
@@ -220,10 +228,12 @@ def snippet(entry: Entry, words: list[str]) -> str:
     fields = [entry.title, entry.lead, entry.text]
     fields += [p.name for p in entry.projects]
     fields += [i.text for items in entry.lists.values() for i in items]
+    forms = {search_form(w) for w in words}
     for text in fields:
         tokens = text.split()
         for index, token in enumerate(tokens):
-            if any(fold(token).strip(".,:;()«»\"'").startswith(w) for w in words):
+            bare = fold(token).strip(".,:;()«»\"'")
+            if any(bare.startswith(w) for w in words) or search_form(bare) in forms:
                 start = max(0, index - SNIPPET_WORDS // 2)
                 part = " ".join(tokens[start : start + SNIPPET_WORDS])
                 before = "… " if start > 0 else ""
