@@ -3,6 +3,7 @@ to stderr. Rich is imported only when a table or progress bar is drawn."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -12,12 +13,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
+from tilflytting.core.i18n import _
 from tilflytting.query.lookup import AmbiguousEntry, QueryError, UsageError
-from tilflytting.query.results import EntryList, SearchResult, TimelineResult
+from tilflytting.query.results import EntryDetail, EntryList, SearchResult, TimelineResult
 from tilflytting.report.formats import Result, clean, format_result
 
 if TYPE_CHECKING:
-    from tilflytting.ingest.importer import ImportReport
+    from tilflytting.core.model import Entry
+    from tilflytting.ingest.importer import FileResult, ImportReport
     from tilflytting.report.export import Exported
 
 T = TypeVar("T")
@@ -86,12 +89,49 @@ def import_progress() -> Iterator[Callable[[int], Callable[[Path], None]] | None
         yield start
 
 
+def problems(result: FileResult) -> None:
+    """One `FILE:LINE: level: message` line on stderr per problem of a file."""
+    for problem in result.problems:
+        where = f"{result.path}:{problem.line}" if problem.line else result.path
+        typer.echo(f"{clean(where)}: {problem.level}: {clean(problem.message)}", err=True)
+
+
+def checked(files: list[tuple[FileResult, Entry | None]], fmt: str) -> None:
+    """`check`: each file's entry as `show` prints it (or as YAML, or one JSON
+    list of {fil, status, oppforing, problemer}), its problems on stderr."""
+    from tilflytting.query.lookup import entry_json
+
+    if fmt == "json":
+        rows = [
+            {
+                "fil": result.path,
+                "status": "feil" if result.status == "failed" else "ok",
+                "oppforing": entry_json(entry) if entry is not None else None,
+                "problemer": [
+                    {"linje": p.line, "niva": p.level, "melding": p.message}
+                    for p in result.problems
+                ],
+            }
+            for result, entry in files
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    for result, entry in files:
+        problems(result)
+        if entry is not None and fmt != "json":
+            emit(EntryDetail(entry_json(entry), entry, sources=True), fmt)
+    failed = sum(1 for result, _ in files if result.status == "failed")
+    warned = sum(1 for result, _ in files if result.problems and result.status != "failed")
+    message(
+        _("{files} checked: {failed} with errors, {warned} with warnings").format(
+            files=len(files), failed=failed, warned=warned
+        )
+    )
+
+
 def import_report(report: ImportReport) -> None:
     """One `FILE:LINE: level: message` line per problem, then the counts."""
     for result in [*report.problems, *report.results]:
-        for problem in result.problems:
-            where = f"{result.path}:{problem.line}" if problem.line else result.path
-            typer.echo(f"{clean(where)}: {problem.level}: {clean(problem.message)}", err=True)
+        problems(result)
     counts = {
         "added": report.count("added"),
         "updated": report.count("updated"),
