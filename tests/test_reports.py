@@ -50,10 +50,12 @@ def test_summarise_counts_and_shares(catalog: Cli) -> None:
         "samarbeidspartnere": [("naeringslivet", 26, 0.605), ("fylkeskommunen", 25, 0.581)],
         "malgrupper": [
             ("potensielle-tilbakeflyttere", 21, 0.488),
-            ("alle-typer-innflyttere", 16, 0.372),
+            # 17 with Hamarøy's "Lokalbefolkningen, gjester og alle typer
+            # innflyttere", matched by its words since issue 19 (16 before).
+            ("alle-typer-innflyttere", 17, 0.395),
         ],
     }
-    assert data["fritekst"]["malgrupper"] == {"oppforinger": 4, "svar": 7}
+    assert data["fritekst"]["malgrupper"] == {"oppforinger": 4, "svar": 6}
     barnefamilier = next(r for r in data["lister"]["malgrupper"] if r["term"] == "barnefamilier")
     assert (barnefamilier["oppforinger"], barnefamilier["andel"]) == (14, 0.326)
 
