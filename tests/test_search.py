@@ -162,8 +162,10 @@ FACETS = [
         [
             "inderoy-2020",
             "liv-lavangen-i-vekst",
+            "okt-tilflytting-til-hadsel",  # «Fløtt heim» siden 2010 (issue 19)
             "tilflyttingsarbeid-i-dyroy",
             "tilflyttingsprosjektet-i-nordland",
+            "tilflyttingstiltak-i-orkdal",  # "Fra 2009 ...", "Fra 2007 ..." (issue 19)
         ],
     ),
     (["--komplett", "--fylke", "Troms"], ["liv-lavangen-i-vekst"]),
