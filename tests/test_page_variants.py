@@ -270,10 +270,11 @@ def test_page_without_closing_block_is_complete() -> None:
         (" • Barnefamilier,", "stops at ','"),
         (" • Barnefamilier\n\nHovedmål\n", "heading 'Hovedmål' with nothing after it"),
         (" • Barnefamilier (og ungdom", "left open"),
+        ("Vi vil ha fleire innbyg", "'innbyg' stops mid-word"),  # the lead has innbyggjarar
     ],
 )
 def test_page_cut_off_where_the_text_shows_it(ending: str, evidence: str) -> None:
-    text = "Tittel i Alvdal\n\nIngress her.\n\nAktiviteter\n\n • Vertskapsordning\n\n"
+    text = "Tittel i Alvdal\n\nNye innbyggjarar.\n\nAktiviteter\n\n • Vertskapsordning\n\n"
     entry = normalise(read_page(f"{text}Målgrupper\n\n{ending}").entry)
     assert not entry.complete
     assert any(evidence in m and "cut off" in m for m in messages(entry)), messages(entry)
