@@ -101,10 +101,17 @@ def index_forms(text: str) -> str:
     and folded, so that every word can be found by its search form."""
     forms: dict[str, None] = {}
     for word in _WRITTEN.findall(text.lower()):
-        form = search_form(word)
-        if form != fold(word):
+        form = _added_form(word)
+        if form is not None:
             forms[form] = None
     return " ".join(forms)
+
+
+@lru_cache(maxsize=200_000)
+def _added_form(word: str) -> str | None:
+    """The search form of a lowercase word where it is not the word folded."""
+    form = search_form(word)
+    return None if form == fold(word) else form
 
 
 def query_forms(word: str) -> list[str]:
