@@ -391,7 +391,11 @@ class Store:
 
         if _search_forms_version(self.conn) in (FORMS_VERSION, None):
             return  # the usual case: one read of a one-row table
-        with self.transaction():
+        if self.conn.execute("PRAGMA query_only").fetchone()[0]:
+            return
+        with suppress(sqlite3.OperationalError), self.transaction():
+            # A file that cannot be written (read-only) keeps its older rows:
+            # searching them still works, only new word forms are missing.
             if _search_forms_version(self.conn) != FORMS_VERSION:  # asked again, locked
                 for (entry_id,) in self.conn.execute("SELECT id FROM entries").fetchall():
                     _write_search_row(self.conn, entry_id)
