@@ -128,7 +128,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "complete": False,
         "places": ["1866"],
         "region": None,
-        "projects": [],
+        # "«Fløtt heim» har pågått siden 2010." (item 3 of the page's list)
+        "projects": [("Fløtt heim", 2010, None, True)],
         "aktiviteter": [
             "Arrangement utenfor kommunen for å rekruttere folk",
             "Arrangement i kommunen for å stimulere borteboere til å flytte hjem",

@@ -336,6 +336,8 @@ TERMS: dict[str, dict[str, list[Any]]] = {
         "aktiviteter": [],
         "salgsargumenter": ["godt-oppvekstmiljo", "kulturtilbud", "arbeidsplasser"],
         "samarbeidspartnere": ["naeringslivet", "frivillige-lag-og-organisasjoner", None],
-        "malgrupper": [None, None],
+        # "Lokalbefolkningen, gjester og alle typer innflyttere": the words of
+        # the category "Alle typer innflyttere" with two more (matched by words).
+        "malgrupper": [None, "alle-typer-innflyttere"],
     },
 }

@@ -160,7 +160,7 @@ def test_list_filters_by_county_of_either_era(catalog_cli: Cli) -> None:
 
 def test_list_unknown_county_is_a_usage_error(catalog_cli: Cli) -> None:
     result = catalog_cli("list", "--fylke", "Sør-Trøndelagg")
-    assert result.exit_code == 2
+    assert result.exit_code == 2  # a value that names nothing: usage
     assert "unknown county" in result.stderr and "Sør-Trøndelag" in result.stderr
 
 

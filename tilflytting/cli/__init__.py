@@ -421,7 +421,9 @@ def summarise_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top, folketall)
+            lambda: reports.summarise(
+                store, resolve_filters(request, store)[0], liste, by, top, folketall
+            )
         )
     output.emit(result, fmt.value)
 
@@ -447,7 +449,7 @@ def similar_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.similar(store, entry, resolve_filters(request)[0], limit)
+            lambda: reports.similar(store, entry, resolve_filters(request, store)[0], limit)
         )
     output.emit(result, fmt.value)
 
@@ -467,7 +469,9 @@ def timeline_command(
 
     with opened(db) as store:
         result = output.answer(
-            lambda: reports.timeline(store, resolve_filters(request)[0], limit, table_cap(fmt))
+            lambda: reports.timeline(
+                store, resolve_filters(request, store)[0], limit, table_cap(fmt)
+            )
         )
     output.emit(result, fmt.value)
 
@@ -570,7 +574,9 @@ def export_command(
     from tilflytting.report.export import export
 
     with opened(db) as store:
-        chosen = output.answer(lambda: selection(store, resolve_filters(request)[0], fmt.value))
+        chosen = output.answer(
+            lambda: selection(store, resolve_filters(request, store)[0], fmt.value)
+        )
     done = output.answer(lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by))
     output.exported(done)
 
@@ -606,6 +612,81 @@ def vocab_command(
         report = query.unmatched_report if unmatched else query.term_report
         result = output.answer(lambda: report(store, liste))
     output.emit(result, fmt.value)
+
+
+@app.command("check")
+def check_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Pages (.txt), YAML entries (.yaml) or folders of them.", show_default=False
+        ),
+    ],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail too (for a maintainer's CI).")
+    ] = False,
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="Output format (yaml: as `convert`).")
+    ] = ShowFormat.table,
+) -> None:
+    """What the tool understands from entry files before they are imported: each
+    entry as `show` prints it, and every warning. Writes nothing. Exit 1 if a file
+    has an error (with --strict: any warning)."""
+    from tilflytting.cli import output
+
+    checked = output.answer(lambda: _check(paths))
+    output.checked(checked, fmt.value)
+    failed = any(r.status == "failed" for r, _ in checked)
+    warned = any(r.problems for r, _ in checked)
+    raise typer.Exit(EXIT_ERROR if failed or (strict and warned) else 0)
+
+
+def _check(paths: list[Path]) -> list[tuple[Any, Any]]:
+    from tilflytting.ingest.importer import ImportReport, check_file, find_files
+
+    report = ImportReport(dry_run=True)
+    files = find_files(paths, report)
+    return [(problem, None) for problem in report.problems] + [
+        check_file(path, source) for source, path in files.items()
+    ]
+
+
+@app.command("convert")
+def convert_command(
+    page: Annotated[Path, typer.Argument(help="A published page (.txt) or a YAML entry.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The YAML file to write [default: stdout]."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
+) -> None:
+    """Turn a page into a YAML entry to correct by hand: text, lists as written,
+    projects and places as the tool read them. Then `check` it and `import` it."""
+    from tilflytting.cli import output
+    from tilflytting.ingest.importer import check_file
+    from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
+
+    if out is not None and out.exists() and not force:
+        fail(f"{out} exists; use --force to replace it", 2)
+    result, entry = check_file(page)
+    output.problems(result)
+    if entry is None or result.status == "failed":
+        raise typer.Exit(EXIT_ERROR)
+    header = (
+        f"# Converted by `tilflytting convert` from {page.name}: correct it by hand,\n"
+        f"# then `tilflytting check {out.name if out else 'FILE'}` and `tilflytting import`.\n"
+    )
+    text = header + dump_yaml(entry_to_data(entry, with_text=True))
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror}")
+    output.message(f"{entry.slug} written to {out}")
 
 
 def only_invoked(argv: list[str]) -> None:

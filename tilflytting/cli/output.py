@@ -3,6 +3,7 @@ to stderr. Rich is imported only when a table or progress bar is drawn."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -12,19 +13,23 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
+from tilflytting.core.i18n import _
 from tilflytting.query.lookup import AmbiguousEntry, QueryError, UsageError
-from tilflytting.query.results import EntryList, SearchResult, TimelineResult
+from tilflytting.query.results import EntryDetail, EntryList, SearchResult, TimelineResult
 from tilflytting.report.formats import Result, clean, format_result
 
 if TYPE_CHECKING:
-    from tilflytting.ingest.importer import ImportReport
+    from tilflytting.core.model import Entry
+    from tilflytting.ingest.importer import FileResult, ImportReport
     from tilflytting.report.export import Exported
 
 T = TypeVar("T")
+EXIT_USAGE = 2  # an unknown option or a value that names nothing
 
 
 def answer(ask: Callable[[], T]) -> T:
-    """Run a query; a question that cannot be answered ends in one line, exit 1."""
+    """Run a query; a question that cannot be answered ends in one line: exit
+    2 for a value that names nothing (usage), 1 for anything else."""
     try:
         return ask()
     except AmbiguousEntry as exc:
@@ -32,9 +37,9 @@ def answer(ask: Callable[[], T]) -> T:
         for slug, title in exc.candidates:
             typer.echo(f"  {clean(slug)}  {clean(title)}", err=True)
         raise typer.Exit(1) from None
-    except UsageError as exc:  # a value that names nothing: exit 2, like a bad option
+    except UsageError as exc:
         message(str(exc))
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_USAGE) from None
     except QueryError as exc:
         message(str(exc))
         raise typer.Exit(1) from None
@@ -84,12 +89,49 @@ def import_progress() -> Iterator[Callable[[int], Callable[[Path], None]] | None
         yield start
 
 
+def problems(result: FileResult) -> None:
+    """One `FILE:LINE: level: message` line on stderr per problem of a file."""
+    for problem in result.problems:
+        where = f"{result.path}:{problem.line}" if problem.line else result.path
+        typer.echo(f"{clean(where)}: {problem.level}: {clean(problem.message)}", err=True)
+
+
+def checked(files: list[tuple[FileResult, Entry | None]], fmt: str) -> None:
+    """`check`: each file's entry as `show` prints it (or as YAML, or one JSON
+    list of {fil, status, oppforing, problemer}), its problems on stderr."""
+    from tilflytting.query.lookup import entry_json
+
+    if fmt == "json":
+        rows = [
+            {
+                "fil": result.path,
+                "status": "feil" if result.status == "failed" else "ok",
+                "oppforing": entry_json(entry) if entry is not None else None,
+                "problemer": [
+                    {"linje": p.line, "niva": p.level, "melding": p.message}
+                    for p in result.problems
+                ],
+            }
+            for result, entry in files
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    for result, entry in files:
+        problems(result)
+        if entry is not None and fmt != "json":
+            emit(EntryDetail(entry_json(entry), entry, sources=True), fmt)
+    failed = sum(1 for result, _ in files if result.status == "failed")
+    warned = sum(1 for result, _ in files if result.problems and result.status != "failed")
+    message(
+        _("{files} checked: {failed} with errors, {warned} with warnings").format(
+            files=len(files), failed=failed, warned=warned
+        )
+    )
+
+
 def import_report(report: ImportReport) -> None:
     """One `FILE:LINE: level: message` line per problem, then the counts."""
     for result in [*report.problems, *report.results]:
-        for problem in result.problems:
-            where = f"{result.path}:{problem.line}" if problem.line else result.path
-            typer.echo(f"{clean(where)}: {problem.level}: {clean(problem.message)}", err=True)
+        problems(result)
     counts = {
         "added": report.count("added"),
         "updated": report.count("updated"),

@@ -137,6 +137,8 @@ class SearchFilters:
     terms: dict[str, list[tuple[str, str | None]]] = field(
         default_factory=dict
     )  # list: (term, detail)
+    # list -> free answers (items no term covers) as written, any of which will do
+    answers: dict[str, list[str]] = field(default_factory=dict)
     counties: list[str] = field(default_factory=list)  # names of any era
     # The 2012 numbers of the municipalities that lay in the asked counties
     # in the counties' own eras (`--fylke Viken`); ORed with `counties`.

@@ -170,22 +170,31 @@ class _Rollback(Exception):
     """Leave the transaction without saving (dry run, or strict with failures)."""
 
 
+def check_file(path: Path, source: str | None = None) -> tuple[FileResult, Entry | None]:
+    """What importing one file would make of it, without a database: its
+    entry (None if it cannot be read) and every problem, as `import` reports
+    them (status "checked", or "failed" when any problem is an error)."""
+    try:
+        _, entry = read_entry(path, source)
+    except (PageError, EntryFormatError) as exc:
+        return FileResult(str(path), "failed", None, [Problem(str(exc), exc.line, "error")]), None
+    except (DecodeError, ValueError) as exc:
+        return FileResult(str(path), "failed", None, [Problem(str(exc), None, "error")]), None
+    except OSError as exc:
+        problem = Problem(f"cannot read: {exc.strerror}", None, "error")
+        return FileResult(str(path), "failed", None, [problem]), None
+    failed = any(p.level == "error" for p in entry.problems)
+    status = "failed" if failed else "checked"
+    return FileResult(str(path), status, entry.slug, entry.problems), entry
+
+
 def _import_one(store: Store, path: Path, source: str, dry_run: bool) -> FileResult:
     known = store.known_source(source)
     if known and known[1] == PARSER_VERSION and known[0] == file_digest(path):
         return FileResult(str(path), "unchanged", known[2])
-    try:
-        _, entry = read_entry(path, source)
-    except (PageError, EntryFormatError) as exc:
-        return FileResult(str(path), "failed", None, [Problem(str(exc), exc.line, "error")])
-    except (DecodeError, ValueError) as exc:
-        return FileResult(str(path), "failed", None, [Problem(str(exc), None, "error")])
-    except OSError as exc:
-        problem = Problem(f"cannot read: {exc.strerror}", None, "error")
-        return FileResult(str(path), "failed", None, [problem])
-    errors = [p for p in entry.problems if p.level == "error"]
-    if errors:
-        return FileResult(str(path), "failed", None, entry.problems)
+    checked, entry = check_file(path, source)
+    if entry is None or checked.status == "failed":
+        return FileResult(str(path), "failed", None, checked.problems)
     _unique_slug(store, entry, source)
     status = store.save_entry(entry, PARSER_VERSION)
     return FileResult(str(path), status, entry.slug, entry.problems)

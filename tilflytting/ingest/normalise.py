@@ -104,8 +104,13 @@ def apply_vocabulary(entry: Entry) -> None:
     placed: dict[str, list[Item]] = {name: [] for name in LISTS}
     for name in LISTS:
         for item in entry.raw_lists.get(name, []):
-            fits = item.term in vocab.terms[name] or vocab.match(name, item.text)
-            placed[(None if fits else vocab.misplaced(name, item)) or name].append(item)
+            # A written form of its own list keeps it there; an exact form of
+            # another list moves it, before any looser match here can claim it
+            # (`Potensielle tilbakeflyttere` under activities is a target group,
+            # not a near-miss of `Brev til potensielle tilbakeflyttere`).
+            own = item.term in vocab.terms[name] or vocab.match_form(name, item.text)
+            moved = None if own else vocab.misplaced(name, item)
+            placed[moved or name].append(item)
     for name in LISTS:
         # A term a YAML entry states for an item is kept as the maintainer's word.
         stated = [i for i in placed[name] if i.term in vocab.terms[name]]

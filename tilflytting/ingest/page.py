@@ -1,20 +1,28 @@
 """Parse one published catalog page (plain text) into an Entry.
 
-Pure: text in, Entry out. See ../shared/FORMAT.md for what varies between
-real pages; every rule below exists because some page needs it.
+Pure: text in, Entry out (the bundled vocabulary and place names help it
+tell a list from prose). See ../shared/FORMAT.md for what varies between
+real pages and docs/page-format.md for the rules below and the evidence for
+each. Two promises hold for any text:
+
+- Nothing vanishes: every non-empty line ends up in a field, in the free
+  text, or in a warning that says where it went (`read_page` tells which).
+- No step costs more than linear time in the size of the page: no regular
+  expression that can backtrack over the page, no look-ahead by copying the
+  rest of it, no search repeated per match.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from tilflytting.core.fold import fold, key, strip_controls
-from tilflytting.core.model import Entry, Heading, Item, Project
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Heading, Item, Project
 from tilflytting.ingest.decode import split_lines
-from tilflytting.ingest.periods import Period, find_periods, parse_period
+from tilflytting.ingest.periods import Period, find_periods, find_starts, parse_period
 
 # Heading spellings per list (folded). Matching also tolerates small typos.
 HEADINGS: dict[str, tuple[str, ...]] = {
@@ -42,18 +50,49 @@ PERIOD_HEADINGS = {"periode", "perioder", "prosjektperiode", "prosjektperioder"}
 _VERBS = {"er", "var", "ble", "blir", "har", "hadde", "vert", "vart", "skal", "kan"}
 _MAX_EXTRA_WORDS = 3
 _SIMILAR = 0.85
+# A survey answer is short: the longest category has 13 words.
+MAX_ANSWER_WORDS = 16
+# A name read from prose is a name, not a clause.
+MAX_NAME_WORDS = 8
+# Look-behind for a name before `(period)`: a name is never longer than this.
+_NAME_WINDOW = 160
 
 CLOSING_HEADING = "tilflyttingsarbeidinorskedistriktskommuner"
 _CLOSING_SENTENCE = re.compile(r"\ber\s+pres[ae]ntert\s+med\s+grunnlegg", re.I)
-_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙]|[-*–](?=\s)|(\d{1,2})[.)](?=\s))\s*(.*)$")
+# Bullets as pages and word processors write them: •, ·, ▪, ●, ◦, ○, ■, ►,
+# Word's Symbol-font bullets (private use U+F0B7, U+F0A7, U+F0D8), a dash,
+# star or `o` followed by a space, and numbers: `1.`, `1)`, `(1)`.
+_BULLET_CHARS = "•·▪●◦‣∙○■□►▸➢➤✓✔◆◇❖\uf0b7\uf0a7\uf0d8"
+_BULLET = re.compile(
+    rf"^\s*(?:[{_BULLET_CHARS}]|[-*–—](?=\s)|o(?=\s+\S)|\(?(\d{{1,2}})[.)](?=\s))\s*(.*)$"
+)
+# A bullet in the middle of a line: two items (or a heading and an item)
+# written on one line. Only the unmistakable bullet characters count.
+_INNER_BULLET = re.compile(r"(?<=\S)\s+(?=[•▪●◦‣■►\uf0b7]\s)")
 _FAGOMRADE = re.compile(r"^\s*fagomr[aå]der?\s*:\s*(.*)$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"”])")
+_INNER_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ«\"”]")
+_YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _INLINE = (
     ("malgrupper", re.compile(r"^(?:hoved)?m[aå]lgrupp\w*\s+(?:er|var)\s+(.+)$", re.I)),
     ("malgrupper", re.compile(r"^(.{2,60}?)\s+er\s+(?:hoved)?m[aå]lgrupp\w*$", re.I)),
     ("samarbeidspartnere", re.compile(r"^samarbeidspart\w*\s+(?:er|var)\s+(.+)$", re.I)),
     ("salgsargumenter", re.compile(r"^viktig\w*\s+sal\w*\s+(?:er|var)\s+(.+)$", re.I)),
     ("aktiviteter", re.compile(r"^aktivitet\w*\s+(?:er|var)\s+(.+)$", re.I)),
+)
+_MAX_INLINE_PART_WORDS = 6
+_MAX_INLINE_SENTENCE = 240
+
+# Where a line went (PageReading.lines).
+AREAS, TITLE, LEAD, HEADING, ITEM, TEXT, CLOSING, WARNING = (
+    "fagomrade",
+    "tittel",
+    "ingress",
+    "overskrift",
+    "punkt",
+    "tekst",
+    "avslutning",
+    "advarsel",
 )
 
 
@@ -72,16 +111,30 @@ class Line:
     def blank(self) -> bool:
         return not self.raw.strip()
 
+    @property
+    def content(self) -> str:
+        """What the line says: its item text if it is a bullet."""
+        return self.bullet if self.bullet is not None else self.text
+
 
 @dataclass
 class _Section:
-    """Where the parser is: in a list (kind) or in free text (kind None)."""
+    """The known list the parser is in, or none (free text)."""
 
     kind: str | None = None
+    heading: str = ""
     items: int = 0
-    after_heading: bool = False
-    lists_started: bool = False
-    period_mode: bool = False
+    plain: bool = False  # its items so far were lines without bullets
+    blank_since_item: bool = False
+
+
+@dataclass
+class PageReading:
+    """A parsed page and, for every non-empty line, where it went."""
+
+    entry: Entry
+    lines: dict[int, list[str]] = field(default_factory=dict)
+    closing_line: int | None = None  # where the closing block starts, if any
 
 
 class PageError(ValueError):
@@ -95,9 +148,10 @@ class PageError(ValueError):
 def _lines(text: str) -> list[Line]:
     result = []
     for no, raw in enumerate(split_lines(text), start=1):
-        match = _BULLET.match(raw)
-        bullet = match.group(2).strip() if match else None
-        result.append(Line(no, raw.rstrip(), bullet, match.group(1) if match else None))
+        for part in _INNER_BULLET.split(raw):
+            match = _BULLET.match(part)
+            bullet = match.group(2).strip() if match else None
+            result.append(Line(no, part.rstrip(), bullet, match.group(1) if match else None))
     return result
 
 
@@ -106,8 +160,10 @@ def heading_kind(text: str) -> str | None:
     """Which list a heading line introduces, or None if it is no list heading.
     Words after a colon are the heading's items, not part of it."""
     head = text.split(":", 1)[0]
+    if len(head) > 80:
+        return None
     words = fold(head).split()
-    if not words or len(head) > 80 or head.rstrip().endswith((".", "!", "?")):
+    if not words or head.rstrip().endswith((".", "!", "?")):
         return None
     if len(words) > 1 and words[1] in _VERBS:
         return None
@@ -128,21 +184,6 @@ def _similar(a: str, b: str) -> bool:
     return len(a) > 5 and difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
 
 
-def _introduces_prose(body: list[Line], index: int) -> bool:
-    """A short line followed by a sentence paragraph is a heading, not an item:
-    `Resultater` above `Tre nye familiar har flytta hit.`"""
-    line = body[index]
-    after = next((ln for ln in body[index + 1 :] if not ln.blank), None)
-    return (
-        _looks_like_heading(line)
-        and after is not None
-        and after.bullet is None
-        and heading_kind(after.text) is None
-        and not _is_closing_heading(after.text)
-        and after.text.endswith((".", "!", "?"))
-    )
-
-
 def _is_closing_heading(text: str) -> bool:
     # Asked of every line. A line whose first letter or digit is ASCII and not
     # a t cannot fold to the heading: answered without folding the line.
@@ -153,28 +194,59 @@ def _is_closing_heading(text: str) -> bool:
             if char not in "tT":
                 return False
             break
-    return key(text).startswith(CLOSING_HEADING[:-2])
+    return key(text[:200]).startswith(CLOSING_HEADING[:-2])
 
 
 def _looks_like_heading(line: Line) -> bool:
+    """Short, capitalised, no sentence end, no verb second (`Delmålene er:`)."""
     words = line.text.split()
     return (
         line.bullet is None
         and 0 < len(words) <= 5
         and line.text[0].isupper()
         and not line.text.endswith((".", "!", "?", ",", ";"))
+        and (len(words) == 1 or words[1].lower().strip(":,") not in _VERBS)
+    )
+
+
+def _could_head_list(line: Line) -> bool:
+    """A line that may be the heading of a list below it: short, capitalised,
+    no sentence end (`Dette har vi gjort`, `Tiltak:`). Whether it is one is
+    for the list to tell."""
+    words = line.text.split()
+    return (
+        line.bullet is None
+        and 0 < len(words) <= MAX_NAME_WORDS
+        and line.text[0].isupper()
+        and not line.text.endswith((".", "!", "?", ",", ";"))
+    )
+
+
+def answer_like(text: str) -> bool:
+    """Short like a survey answer: a few words, one sentence, no year, not
+    a lead-in (`... følgende:`)."""
+    words = text.split()
+    return (
+        0 < len(words) <= MAX_ANSWER_WORDS
+        and not text.rstrip().endswith(":")
+        and not _INNER_SENTENCE.search(text)
+        and not _YEARISH.search(text)
     )
 
 
 def parse_page(text: str) -> Entry:
     """Parse the text of one published page."""
+    return read_page(text).entry
+
+
+def read_page(text: str) -> PageReading:
+    """Parse a page and say where each of its lines went."""
     text, removed = strip_controls(text.lstrip("\ufeff"))
-    lines = _lines(text)
-    parser = _PageParser(lines)
-    entry = parser.run()
+    parser = _PageParser(_lines(text))
+    reading = parser.run()
     if removed:
-        entry.warn(f"removed {removed} control character(s)")
-    return entry
+        reading.entry.warn(f"removed {removed} control character(s)")
+    return reading
 
 
 class _PageParser:
@@ -183,8 +255,20 @@ class _PageParser:
         self.pos = 0
         self.text_lines: list[tuple[int, str]] = []  # (line, text) of free text
         self.explicit_projects: list[tuple[Project, list[str]]] = []
+        self.prose: list[tuple[int, str]] = []  # (line, content) that may state projects
         self.entry = Entry(title="")
         self.state = _Section()
+        self.lists_started = False
+        self.period_mode = False
+        self.where: dict[int, list[str]] = {}
+        self.body: list[Line] = []
+        self.next_line: list[int] = []  # index of the next non-blank body line
+
+    def _went(self, line: Line | int, role: str) -> None:
+        no = line if isinstance(line, int) else line.no
+        roles = self.where.setdefault(no, [])
+        if role not in roles:
+            roles.append(role)
 
     # -- top of the page -------------------------------------------------
     def _next_nonblank(self) -> Line | None:
@@ -202,10 +286,12 @@ class _PageParser:
             areas = match.group(1)
             splitter = "," if "," in areas else None
             self.entry.areas = [a.strip() for a in areas.split(splitter) if a.strip()]
+            self._went(first, AREAS)
             first = self._next_nonblank()
         if first is None or first.bullet is not None or heading_kind(first.text):
             raise PageError("page has no title", first.no if first else None)
         self.entry.title, self.entry.title_line = first.text, first.no
+        self._went(first, TITLE)
         self._read_lead()
 
     def _read_lead(self) -> None:
@@ -214,10 +300,23 @@ class _PageParser:
         if lead is None or lead.bullet is not None or self._stops_body(lead):
             self.pos = start  # no lead: the body starts right away
             return
-        if heading_kind(lead.text):
-            self.pos = start
+        if heading_kind(lead.text) or self._heads_a_list(lead):
+            self.pos = start  # a heading, not a lead
             return
         self.entry.lead = lead.text
+        self._went(lead, LEAD)
+
+    def _heads_a_list(self, lead: Line) -> bool:
+        """A heading-like line right under the title with a list below it (or
+        an item on its own line) is the body's first heading, not a lead."""
+        if self.pos < len(self.lines) and self.lines[self.pos].no == lead.no:
+            return True  # a heading and an item on one line
+        if not _looks_like_heading(lead):
+            return False
+        index = self.pos
+        while index < len(self.lines) and self.lines[index].blank:
+            index += 1
+        return index < len(self.lines) and self.lines[index].bullet is not None
 
     # -- closing block ---------------------------------------------------
     def _stops_body(self, line: Line) -> bool:
@@ -228,30 +327,34 @@ class _PageParser:
     def _find_closing(self) -> int:
         """Index of the first closing line; len(lines) if there is none."""
         for index in range(self.pos, len(self.lines)):
-            line = self.lines[index]
-            if line.bullet is None and (
-                _is_closing_heading(line.text) or _CLOSING_SENTENCE.search(line.text)
-            ):
+            if self._stops_body(self.lines[index]):
                 return index
-        last = self._last_nonblank()
-        cut_heading = last is not None and len(last.text) >= 4 and last.bullet is None
-        if last is not None and cut_heading and CLOSING_HEADING.startswith(key(last.text)):
-            return self.lines.index(last)  # heading cut off mid-word
+        for index in range(len(self.lines) - 1, self.pos - 1, -1):
+            last = self.lines[index]
+            if last.blank:
+                continue
+            # The heading cut off mid-word: `Tilfl`.
+            cut = len(last.text) >= 4 and last.bullet is None
+            if cut and CLOSING_HEADING.startswith(key(last.text[:80])):
+                return index
+            break
         return len(self.lines)
-
-    def _last_nonblank(self) -> Line | None:
-        return next((ln for ln in reversed(self.lines) if not ln.blank), None)
 
     def _read_closing(self, start: int) -> bool:
         """Split off the closing block; keep text around it. True if complete."""
         if start >= len(self.lines):
             return False
+        for line in self.lines[start:]:
+            if not line.blank:
+                self._went(line, CLOSING)
         first = self.lines[start]
         match = _CLOSING_SENTENCE.search(first.text)
         if match and not _is_closing_heading(first.text):
             before = _sentence_start(first.text, match.start())
             if before.strip():
                 self.text_lines.append((first.no, before.strip()))
+                self.prose.append((first.no, before.strip()))
+                self._went(first, TEXT)
         paragraphs = [ln for ln in self.lines[start:] if not ln.blank]
         closing = [ln for ln in paragraphs if not _is_closing_heading(ln.text)]
         if not closing:
@@ -260,10 +363,12 @@ class _PageParser:
         for extra in closing[1:]:
             if not _is_boilerplate(extra.text):
                 self.text_lines.append((extra.no, extra.text))
+                self.prose.append((extra.no, extra.text))
+                self._went(extra, TEXT)
         return closing[0].text.endswith((".", "!", "?"))
 
     # -- body ------------------------------------------------------------
-    def run(self) -> Entry:
+    def run(self) -> PageReading:
         self._read_top()
         closing_at = self._find_closing()
         body = self.lines[self.pos : closing_at]
@@ -275,23 +380,44 @@ class _PageParser:
         self._inline_sections()
         self._projects()
         self.entry.text = _join_text(self.text_lines)
-        return self.entry
+        for problem in self.entry.problems:
+            if problem.line is not None:
+                self._went(problem.line, WARNING)
+        closing_line = self.lines[closing_at].no if closing_at < len(self.lines) else None
+        return PageReading(self.entry, self.where, closing_line)
 
     def _read_body(self, body: list[Line]) -> None:
-        for index, line in enumerate(body):
+        self.body = body
+        self.next_line = [len(body)] * (len(body) + 1)
+        for index in range(len(body) - 1, -1, -1):
+            self.next_line[index] = index if not body[index].blank else self.next_line[index + 1]
+        index = 0
+        while index < len(body):
+            line = body[index]
             if line.blank:
-                # Only the first paragraph under a heading can hold plain items.
-                self.state.after_heading = self.state.after_heading and not self.state.items
+                self.state.blank_since_item = self.state.items > 0
+                index += 1
             elif line.bullet is None and (kind := heading_kind(line.text)):
                 self._start_section(kind, line)
-            elif not self._list_line(body, index):
-                self._free_line(line)
+                index += 1
+            elif self.state.kind is not None and (after := self._section_line(index)):
+                index = after
+            else:
+                index = self._free(index)
         self._close_section()
+
+    def _after(self, index: int) -> Line | None:
+        """The next non-blank body line after `index`."""
+        following = self.next_line[index + 1] if index + 1 <= len(self.body) else len(self.body)
+        return self.body[following] if following < len(self.body) else None
 
     def _start_section(self, kind: str, line: Line) -> None:
         self._close_section()
         self.entry.headings.append(Heading(line.text, kind, line.no))
-        self.state = _Section(kind=kind, after_heading=True, lists_started=True)
+        self._went(line, HEADING)
+        self.state = _Section(kind=kind, heading=line.text)
+        self.lists_started = True
+        self.period_mode = False
         # `Målgrupper: Ungdom, barnefamilier`: the items follow on the same line.
         _, colon, rest = line.text.partition(":")
         for part in re.split(r"[,;]", rest) if colon else []:
@@ -299,64 +425,213 @@ class _PageParser:
                 self._add_item(kind, part.strip().rstrip("."), line.no)
                 self.state.items += 1
 
-    def _list_line(self, body: list[Line], index: int) -> bool:
-        """Take the line as an item of the current list if it is one."""
-        state, line = self.state, body[index]
-        if state.kind is None:
-            return False
+    def _section_line(self, index: int) -> int:
+        """Take line `index` (and maybe a run after it) into the open list;
+        the index after what was taken, or 0 to leave it to the free text."""
+        state, line = self.state, self.body[index]
+        assert state.kind is not None
         if line.bullet is not None:
+            if state.items and state.blank_since_item and state.kind != "hovedmal":
+                return self._new_run(index)
             self._add_item(state.kind, line.bullet, line.no)
-        elif (
-            not state.items
-            and state.after_heading
-            and (state.kind == "hovedmal" or not _introduces_prose(body, index))
-        ):
+            state.items, state.plain, state.blank_since_item = state.items + 1, False, False
+            return index + 1
+        if self._plain_item(index):
             self._add_item(state.kind, line.text.rstrip("."), line.no)
-        else:
-            self._close_section()  # a paragraph after the list: back to free text
+            state.items, state.plain, state.blank_since_item = state.items + 1, True, False
+            return index + 1
+        self._close_section()  # a paragraph after the list: back to free text
+        return 0
+
+    def _plain_item(self, index: int) -> bool:
+        """Whether a line without a bullet is an item of the open list: the
+        lines right under a heading, one item each, and more such lines after
+        them; never a sentence paragraph, nor a heading of what follows."""
+        state, line = self.state, self.body[index]
+        if state.items and not state.plain:
+            return False  # after a bulleted list, a plain line is text
+        if state.kind == "hovedmal":
+            return not state.items or not state.blank_since_item
+        if not answer_like(line.text) or self._introduces(index):
             return False
-        state.items += 1
+        if state.blank_since_item:
+            # A new paragraph continues a plain list only with another answer.
+            return not line.text.endswith((".", "!", "?"))
         return True
 
-    def _free_line(self, line: Line) -> None:
-        folded = key(line.text)
+    def _introduces(self, index: int) -> bool:
+        """A short line followed by a sentence paragraph or a bulleted list is
+        a heading, not an item: `Resultater` above `Tre nye familiar ...`."""
+        line = self.body[index]
+        after = self._after(index)
+        if not _looks_like_heading(line) or after is None:
+            return False
+        if after.bullet is not None:
+            return self.next_line[index + 1] > index + 1  # a blank line between
+        return (
+            heading_kind(after.text) is None
+            and not _is_closing_heading(after.text)
+            and after.text.endswith((".", "!", "?"))
+            and not answer_like(after.text)
+        ) or (after.text.endswith((".", "!", "?")) and len(after.text.split()) > 6)
+
+    def _new_run(self, index: int) -> int:
+        """Bullets after a blank line in an open list: the same list, unless
+        most of them are answers of another list (its heading was left out)."""
+        state = self.state
+        run, after = self._collect(index)
+        assert state.kind is not None
+        kind = _list_kind([ln.content for ln in run])
+        answers = sum(1 for ln in run if answer_like(ln.content))
+        if kind is not None and kind != state.kind and state.kind != "hovedmal":
+            self._close_section()
+            self.entry.warn(f"list with no heading read as {LIST_LABELS[kind]}", run[0].no)
+            self._take_run(kind, run)
+            self.state = _Section(kind=kind, heading=LIST_LABELS[kind], items=len(run))
+            return after
+        if kind == state.kind or answers * 2 > len(run):
+            self._take_run(state.kind, run)
+            state.items += len(run)
+            state.blank_since_item = False
+            return after
+        self._close_section()
+        return 0
+
+    def _collect(self, index: int) -> tuple[list[Line], int]:
+        """A list starting at `index`: bullets one under the other, or plain
+        answer-like lines of one paragraph. Returns the lines and the index
+        after them (a blank line ends a list; what follows is a new run)."""
+        body, run = self.body, []
+        if body[index].bullet is not None:
+            while index < len(body) and body[index].bullet is not None:
+                run.append(body[index])
+                index += 1
+            return run, index
+        while index < len(body) and not body[index].blank:
+            line = body[index]
+            if line.bullet is not None or heading_kind(line.text) or not answer_like(line.text):
+                break
+            run.append(line)
+            index += 1
+        return run, index
+
+    def _take_run(self, kind: str, run: list[Line]) -> None:
+        for line in run:
+            self._add_item(
+                kind, line.content.rstrip(".") if line.bullet is None else line.content, line.no
+            )
+
+    def _free(self, index: int) -> int:
+        """Line `index` outside any known list; the index after what was read."""
+        line = self.body[index]
+        folded = key(line.text[:80])
         if line.bullet is None and folded in PERIOD_HEADINGS | TEXT_HEADINGS:
-            self.state.period_mode = folded in PERIOD_HEADINGS
+            self.period_mode = folded in PERIOD_HEADINGS
             self.entry.headings.append(Heading(line.text, "tekst", line.no))
-        elif self.state.lists_started and _looks_like_heading(line):
+            self._went(line, HEADING)
+            self._text_line(line)
+            return index + 1
+        if _could_head_list(line):
+            start = self.next_line[index + 1] if index + 1 < len(self.body) else len(self.body)
+            if start < len(self.body) and self._list_starts(start):
+                return self._headed_list(line, start)
+        if line.bullet is not None and self.lists_started and not self.period_mode:
+            return self._headless_list(index)
+        if self.lists_started and _looks_like_heading(line):
             self.entry.warn(f"unknown heading '{line.text}' kept in the text", line.no)
             self.entry.headings.append(Heading(line.text, "ukjent", line.no))
-        self._text_line(line, self.state.period_mode)
+        self._text_line(line)
+        return index + 1
+
+    def _list_starts(self, index: int) -> bool:
+        """Whether a list starts at `index`: a bullet, or two answer-like
+        lines without bullets, one under the other."""
+        line = self.body[index]
+        if line.bullet is not None:
+            return True
+        run, _ = self._collect(index)
+        return len(run) >= 2
+
+    def _headed_list(self, heading: Line, start: int) -> int:
+        """A list under a heading the parser does not know: read as the list
+        most of its items are answers of, else kept as text (and said so)."""
+        run, after = self._collect(start)
+        kind = _list_kind([ln.content for ln in run])
+        self._close_section()
+        if kind is not None:
+            self.entry.warn(f"heading '{heading.text}' read as {LIST_LABELS[kind]}", heading.no)
+            self.entry.headings.append(Heading(heading.text, kind, heading.no))
+            self._went(heading, HEADING)
+            self._take_run(kind, run)
+            self.lists_started = True
+            self.state = _Section(kind=kind, heading=heading.text, items=len(run))
+            self.state.plain = run[-1].bullet is None
+            return after
+        self.entry.headings.append(Heading(heading.text, "ukjent", heading.no))
+        self._text_line(heading)
+        for line in run:
+            self._text_line(line)
+        if self.lists_started and self._answers(run):
+            self.entry.warn(
+                f"{len(run)} items under heading '{heading.text}' kept as text", heading.no
+            )
+        return after
+
+    def _headless_list(self, index: int) -> int:
+        """Bullets with no heading after the lists began: read as the list
+        most of them are answers of, else kept as text (and said so)."""
+        run, after = self._collect(index)
+        kind = _list_kind([ln.content for ln in run])
+        if kind is not None:
+            self.entry.warn(f"list with no heading read as {LIST_LABELS[kind]}", run[0].no)
+            self._take_run(kind, run)
+            self.state = _Section(kind=kind, heading=LIST_LABELS[kind], items=len(run))
+            return after
+        for line in run:
+            self._text_line(line)
+        if self._answers(run):
+            self.entry.warn(f"{len(run)} list items with no heading kept as text", run[0].no)
+        return after
+
+    @staticmethod
+    def _answers(run: list[Line]) -> bool:
+        """Whether a list reads as answers (short items), not as prose."""
+        return sum(1 for ln in run if answer_like(ln.content)) * 2 > len(run)
 
     def _close_section(self) -> None:
         """End the current list; a list heading with nothing under it is reported."""
         state = self.state
         if state.kind is not None and not state.items:
-            heading = next(h for h in reversed(self.entry.headings) if h.kind == state.kind)
-            self.entry.warn(f"heading '{heading.text}' has no items", heading.line)
-        self.state = _Section(lists_started=state.lists_started)
+            heading = next((h for h in reversed(self.entry.headings) if h.kind == state.kind), None)
+            if heading is not None:
+                self.entry.warn(f"heading '{heading.text}' has no items", heading.line)
+        self.state = _Section()
 
     def _add_item(self, section: str, text: str, line: int) -> None:
         text = " ".join(text.split())
         if not text:
             self.entry.warn("empty list item", line)
+            self._went(line, WARNING)
             return
         target = self.entry.main_goal if section == "hovedmal" else self.entry.lists[section]
         target.append(Item(text, line))
+        self._went(line, ITEM)
 
-    def _text_line(self, line: Line, period_mode: bool) -> None:
+    def _text_line(self, line: Line) -> None:
         if line.bullet is not None:
             marker = f"{line.number}." if line.number else "•"
             self.text_lines.append((line.no, f"{marker} {line.bullet}".rstrip()))
-            content = line.bullet
         else:
             self.text_lines.append((line.no, line.text))
-            content = line.text
-        found = _explicit_project(content, period_mode, self.entry.title)
+        self._went(line, TEXT)
+        found = _explicit_project(line.content, self.period_mode, self.entry.title)
         if found is not None:
             found[0].line = line.no
             self.explicit_projects.append(found)
+        else:
+            self.prose.append((line.no, line.content))
 
+    # -- cut off: only on evidence -----------------------------------------
     def _mark_cut(self, body: list[Line], closing_at: int) -> None:
         if closing_at < len(self.lines):
             self.entry.warn(
@@ -364,11 +639,48 @@ class _PageParser:
             )
             return
         last = next((ln for ln in reversed(body) if not ln.blank), None)
-        line_no = last.no if last else None
-        self.entry.warn("page is cut off before its end; imported as incomplete", line_no)
+        evidence = self._cut_evidence(last) if last is not None else None
+        if evidence is None:
+            self.entry.complete = True  # no closing block, but nothing shows a cut
+            return
+        assert last is not None
+        self.entry.warn(
+            f"page is cut off before its end ({evidence}); imported as incomplete", last.no
+        )
         for items in [*self.entry.lists.values(), self.entry.main_goal]:
-            if items and items[-1].line == line_no:
+            if items and items[-1].line == last.no and heading_kind(last.text) is None:
                 items[-1].truncated = True
+
+    def _cut_evidence(self, last: Line) -> str | None:
+        """What shows that the page stops before its end, or None."""
+        if last.bullet is None and heading_kind(last.text):
+            return f"heading '{last.text}' with nothing after it"
+        text = last.content
+        if not text:
+            return "an empty list item"
+        if text.endswith((",", ";", ":", "-", "–", "/", "(", "&", "+")):
+            return f"it stops at '{text[-1]}'"
+        if text.count("(") > text.count(")") or text.count("«") > text.count("»"):
+            return "a bracket or quote is left open"
+        words = _words(text)
+        if not words:
+            return None
+        if words[-1] in _DANGLING:
+            return f"it stops after '{text.split()[-1]}'"
+        if text.endswith((".", "!", "?", ")", "»", '"', "”")):
+            return None
+        known = _known_words() | _words_before_last(self.lines)
+        kind = next((k for k in (*LISTS, "hovedmal") if self._last_item_is(k, last)), None)
+        if kind in LISTS and (term := _cut_term(kind, text, words, known)) is not None:
+            return f"'{text}' is the beginning of '{term}'"
+        last_word = words[-1]
+        if len(last_word) >= 2 and last_word not in known and _starts_known(last_word, known):
+            return f"'{text.split()[-1]}' stops mid-word"
+        return None
+
+    def _last_item_is(self, kind: str, line: Line) -> bool:
+        items = self.entry.main_goal if kind == "hovedmal" else self.entry.lists[kind]
+        return bool(items) and items[-1].line == line.no
 
     # -- sections written as sentences -----------------------------------
     def _inline_sections(self) -> None:
@@ -378,39 +690,143 @@ class _PageParser:
                 self._inline_sentence(sentence.strip().rstrip("."), no, headed)
 
     def _inline_sentence(self, sentence: str, no: int, headed: set[str]) -> None:
+        if len(sentence) > _MAX_INLINE_SENTENCE:
+            return
         for kind, pattern in _INLINE:
             match = pattern.match(sentence)
             if match is None or kind in headed:
                 continue
-            items = self.entry.lists[kind]
-            for part in match.group(1).split(","):
-                if part.strip():
-                    items.append(Item(" ".join(part.split()), no))
+            parts = [" ".join(p.split()) for p in match.group(1).split(",") if p.strip()]
+            # A list of answers, not a clause: "Målgruppen er primært ungdom,
+            # eller unge voksne i aldersgruppen 25 – 35 år, ..." stays text.
+            if not parts or any(
+                len(p.split()) > _MAX_INLINE_PART_WORDS or any(c.isdigit() for c in p)
+                for p in parts
+            ):
+                return
+            self.entry.lists[kind].extend(Item(part, no) for part in parts)
             self.entry.headings.append(Heading(sentence, f"{kind} (setning)", no))
             return
 
     # -- projects --------------------------------------------------------
     def _projects(self) -> None:
         found = self.explicit_projects or self._prose_projects()
+        seen: set[tuple[str, int | None, int | None]] = set()
         for project, problems in found:
+            identity = (project.name, project.start, project.end)
+            if identity in seen:
+                continue
+            seen.add(identity)
             self.entry.projects.append(project)
             for problem in problems:
                 self.entry.warn(problem, project.line)
 
     def _prose_projects(self) -> list[tuple[Project, list[str]]]:
-        found: list[tuple[int, str, Period]] = []
-        for no, text in self.text_lines:
-            for sentence in _SENTENCE_END.split(text):
-                found.extend((no, sentence, period) for period in find_periods(sentence))
-        projects = []
-        for no, sentence, period in found:
-            name = _name_before(sentence, period.span[0]) or _name_after_project_word(sentence)
-            if not name:
-                name = self.entry.title if len(found) == 1 else _describe(sentence, period)
-            projects.append(_project(name, period, no))
-        return projects
+        """Projects the free text states: a name with a period or start year
+        in a recognisable form (see `_Sentence`), never a clause as a name."""
+        named: list[tuple[Project, list[str]]] = []
+        unnamed: list[tuple[int, Period]] = []
+        periods = 0
+        for no, text in self.prose:
+            for raw in _SENTENCE_END.split(text):
+                sentence = _Sentence(raw.strip())
+                for period in find_periods(sentence.text):
+                    periods += 1
+                    name = sentence.name_for(period)
+                    if name:
+                        named.append(_project(name, period, no))
+                    else:
+                        unnamed.append((no, period))
+                for start in sentence.starts():
+                    name = sentence.name_for_start(start)
+                    if name:
+                        named.append(_project(name, start, no))
+        if periods == 1 and len(unnamed) == 1:
+            # A page about one initiative with one period: the initiative's.
+            no, period = unnamed[0]
+            return [*named, _project(self.entry.title, period, no)]
+        reported: set[int] = set()
+        for no, period in unnamed:
+            if no not in reported:
+                reported.add(no)
+                self.entry.warn(f"period '{period.text}' names no project; left in the text", no)
+        return named
 
 
+# -- cut-off evidence -------------------------------------------------------
+# Words a sentence or list cannot end with.
+_DANGLING = {
+    "og", "eller", "samt", "for", "a", "til", "med", "i", "av", "pa", "som", "at", "om",
+    "fra", "ved", "mot", "der", "men", "en", "ei", "et", "ein", "eit", "den", "det",
+    "dei", "de", "sin", "sitt", "sine", "the", "and", "of",
+}  # fmt: skip
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """Every word of every written form in the vocabulary."""
+    from tilflytting.reference.vocabulary import vocabulary
+
+    words: set[str] = set()
+    for terms in vocabulary().terms.values():
+        for term in terms.values():
+            for form in term.forms:
+                words.update(_words(form))
+    return frozenset(words)
+
+
+def _words_before_last(lines: list[Line]) -> set[str]:
+    """The words of a page except its last word (which is under suspicion)."""
+    texts = [ln.raw for ln in lines if not ln.blank]
+    words = _words("\n".join(texts))
+    return set(words[:-1])
+
+
+def _starts_known(prefix: str, known: set[str] | frozenset[str]) -> bool:
+    return any(len(word) > len(prefix) and word.startswith(prefix) for word in known)
+
+
+def _cut_term(
+    kind: str, text: str, words: list[str], known: set[str] | frozenset[str]
+) -> str | None:
+    """The answer `text` is the beginning of (cut off mid-way), if it is one
+    answer's beginning and not an answer itself; a one-word item counts only
+    if that word is no word the page or vocabulary knows (`Kvinne`, `Hyttef`)."""
+    from tilflytting.reference.vocabulary import match_key, vocabulary
+
+    vocab = vocabulary()
+    if vocab.match_form(kind, text) is not None:
+        return None
+    if len(words) == 1 and words[0] in known:
+        return None
+    prefix = match_key(text)
+    if len(prefix) < 4:
+        return None
+    slugs = {slug for form, slug in vocab.exact[kind].items() if form.startswith(prefix)}
+    if len(slugs) != 1:
+        return None
+    return vocab.label(kind, slugs.pop())
+
+
+def _list_kind(texts: list[str]) -> str | None:
+    """The list most of these items are answers of (by the vocabulary), or None."""
+    from tilflytting.reference.vocabulary import vocabulary
+
+    if not texts:
+        return None
+    vocab = vocabulary()
+    counts = {kind: sum(1 for t in texts if vocab.fits(kind, t)) for kind in LISTS}
+    best = max(counts.values())
+    winners = [kind for kind, count in counts.items() if count == best]
+    return winners[0] if len(winners) == 1 and best * 2 > len(texts) else None
+
+
+# -- projects ---------------------------------------------------------------
 def _project(name: str, period: Period, line: int) -> tuple[Project, list[str]]:
     project = Project(name, period.start, period.end, period.ongoing, period.text, line)
     return project, period.problems
@@ -421,12 +837,13 @@ def _explicit_project(
 ) -> tuple[Project, list[str]] | None:
     """`Name: period`, or in a period section also `Name period`."""
     name, sep, rest = content.rpartition(":")
-    if sep and name.strip() and (period := parse_period(rest)):
+    if sep and name.strip() and len(rest) < 80 and (period := parse_period(rest)):
         label = name.strip()
         if key(label) in PERIOD_HEADINGS:
             label = title
-        return _project(label, period, 0)
-    if period_mode:
+        if len(label.split()) <= MAX_NAME_WORDS * 2:
+            return _project(label, period, 0)
+    if period_mode and len(content) < 300:
         for period in find_periods(content):
             tail = content[period.span[1] :].strip(" .")
             label = content[: period.span[0]].strip(" :–-")
@@ -436,11 +853,86 @@ def _explicit_project(
 
 
 _STOP = {"er", "var", "har", "hadde", "ble", "blir", "skal", "som", "der", "med", "i perioden"}
+_CONNECTORS = {"i", "og", "på", "pa", "for", "til", "av"}
+# Words that are never a project's name on their own.
+_GENERIC = {
+    "det", "dette", "den", "denne", "de", "dei", "vi", "man", "ein", "en", "han", "hun", "ho",
+    "kommunen", "prosjektet", "arbeidet", "tiltaket", "satsinga", "satsingen", "gruppa",
+    "gruppen", "laget", "regionen", "fylket", "ordninga", "ordningen", "alle", "mange", "har",
+    "er", "var", "ble", "vart",
+}  # fmt: skip
+# Words that end the clause a name is taken from.
+_CLAUSE_STOP = {
+    "der", "som", "hvor", "kor", "fordi", "slik", "og", "hvert", "kvart", "hver", "kvar",
+    "årlig", "årleg", "hele", "heile", "blant", "gjennom", "sammen", "saman",
+}  # fmt: skip
+_FINITE = {"har", "hadde", "er", "var", "ble", "blei", "blir", "vart", "vert", "skal", "kan"}
+_AUXILIARIES = {"blitt", "vorte", "vore", "vært", "hatt", "fått", "vorten", "gjort"}
+_PARTICLES = {"ut", "opp", "inn", "fram", "frem", "på", "i", "med", "til", "av", "om", "også"}
+_PROJECT_WORD = re.compile(
+    r"\b\w*prosjekt(?:et)?\s+((?:[A-ZÆØÅ0-9][\w+]*\s?){1,4})(?:(\w+)\s+(\w+))?"
+)
+_QUOTED = re.compile(r"[«\"“”]([^«»\"“”\n]{2,80})[»\"”“]")
+_TAKES_PART = re.compile(
+    r"\b(?:deltar|deltek|deltok|deltatt|delteke|er\s+med)\s+(?:også\s+|og\s+|dessutan\s+|"
+    r"dessuten\s+)?i\s+(?:det\s+|den\s+)?(?:[a-zæøå-]{2,30}\s+)?(?:prosjektet\s+|satsinga\s+|"
+    r"satsingen\s+)?([A-ZÆØÅ][\w+-]*(?:\s+[A-ZÆØÅ0-9][\w+-]*){0,4})"
+)
+_FROM_START = re.compile(r"^(?:fra|frå)\s+\d{4}\b", re.I)
+
+
+class _Sentence:
+    """One sentence of prose and the names it gives, each worked out once
+    (working them out per period made a page of periods take quadratic time)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._names: dict[str, str] = {}
+
+    def _name(self, how: str) -> str:
+        if how not in self._names:
+            finder = {
+                "quoted": _quoted_name,
+                "project": _name_after_project_word,
+                "takes-part": _takes_part_name,
+                "subject": _subject_name,
+            }[how]
+            self._names[how] = finder(self.text)
+        return self._names[how]
+
+    def name_for(self, period: Period) -> str:
+        """`Name (2009 – 2012)`, a quoted name, `prosjektet Name`, `deltar i Name`."""
+        return (
+            _name_before(self.text, period.span[0])
+            or self._name("quoted")
+            or self._name("project")
+            or self._name("takes-part")
+        )
+
+    def starts(self) -> list[Period]:
+        """`Fra 2009 ...` opening the sentence, `... siden 2010` anywhere."""
+        starts = find_starts(self.text)
+        if not starts:
+            return []
+        sentence_start = _FROM_START.match(self.text)
+        return [
+            s
+            for s in starts
+            if (sentence_start and s.span[0] == 0) or fold(s.text).startswith("sid")
+        ][:1]
+
+    def name_for_start(self, start: Period) -> str:
+        named = self._name("quoted") or self._name("project") or self._name("takes-part")
+        if named:
+            return named
+        if start.span[0] == 0:
+            return _object_name(self.text[start.span[1] :])
+        return self._name("subject")
 
 
 def _name_before(sentence: str, at: int) -> str:
     """A capitalised name right before `(period)`: `Tilflyttingsbygda Finnøy (2011-)`."""
-    head = sentence[:at].rstrip()
+    head = sentence[max(0, at - _NAME_WINDOW) : at].rstrip()
     if not head.endswith("("):
         return ""
     words: list[str] = []
@@ -452,14 +944,14 @@ def _name_before(sentence: str, at: int) -> str:
     if not capitals:
         return ""
     start = capitals[-1]  # the last capital starts the name ...
-    while start > 0 and words[start - 1][0].isupper():
-        start -= 1  # ... together with the capitals just before it
+    while start > 0:
+        if words[start - 1][0].isupper():
+            start -= 1  # ... together with the capitals just before it,
+        elif start > 1 and words[start - 1] in _CONNECTORS and words[start - 2][0].isupper():
+            start -= 2  # ... also across `i`, `og`: `Bolyst i Østerdalen`
+        else:
+            break
     return " ".join(words[start:]).strip(" ,")
-
-
-_PROJECT_WORD = re.compile(
-    r"\b\w*prosjekt(?:et)?\s+((?:[A-ZÆØÅ0-9][\w+]*\s?){1,4})(?:(\w+)\s+(\w+))?"
-)
 
 
 def _name_after_project_word(sentence: str) -> str:
@@ -476,13 +968,84 @@ def _name_after_project_word(sentence: str) -> str:
     return name
 
 
-def _describe(sentence: str, period: Period) -> str:
-    """With no name to be found, a short description from the sentence."""
-    span = period.span
-    rest = (sentence[: span[0]] + sentence[span[1] :]).replace("I perioden", "")
-    words = rest.replace("()", "").split()
-    text = " ".join(words[:8]).strip(" ,.")
-    return text + (" …" if len(words) > 8 else "")
+def _quoted_name(sentence: str) -> str:
+    """`«Fløtt heim» har pågått siden 2010` gives `Fløtt heim`."""
+    match = _QUOTED.search(sentence)
+    if match is None:
+        return ""
+    name = match.group(1).strip(" ,.")
+    words = name.split()
+    if not words or len(words) > MAX_NAME_WORDS or not name[0].isalnum():
+        return ""
+    return name
+
+
+def _takes_part_name(sentence: str) -> str:
+    """`Rennebu deltar også i Blilyst ...` gives `Blilyst`."""
+    match = _TAKES_PART.search(sentence)
+    return match.group(1).strip() if match else ""
+
+
+def _subject_name(sentence: str) -> str:
+    """`Fløtt heim har pågått siden 2010`: the name before the verb, if it
+    is a name (not `Dette`, `Kommunen` or a municipality)."""
+    words = sentence.split()
+    verb = next((i for i, w in enumerate(words[: MAX_NAME_WORDS + 1]) if w.lower() in _FINITE), 0)
+    if not 1 <= verb <= MAX_NAME_WORDS or not words[0][:1].isupper():
+        return ""
+    name = " ".join(words[:verb]).strip(" ,")
+    if key(words[0]) in _GENERIC or _is_place(name):
+        return ""
+    return name
+
+
+def _object_name(rest: str) -> str:
+    """`Fra 2009 har Orkdal deltatt på karrieredager på NTNU for å ...` gives
+    `Karrieredager på NTNU`: after the verb, its subject, and any participles
+    and particles, the words up to the end of the clause."""
+    words = rest.split()[:24]
+    index = 1  # the finite verb (Norwegian puts it second: `Fra 2009 har ...`)
+    if index < len(words):
+        index += 1  # its subject
+        if index < len(words) and key(words[index]) in ("kommune", "kommunen"):
+            index += 1
+    skipped = 0
+    while index < len(words) and skipped < 4 and _verbish(words[index]):
+        index += 1
+        skipped += 1
+    name: list[str] = []
+    rest_words = words[index:]
+    for at, word in enumerate(rest_words):
+        bare = word.strip(",.;:")
+        low = bare.lower()
+        follows = rest_words[at + 1].lower() if at + 1 < len(rest_words) else ""
+        if name and (low in _CLAUSE_STOP or (low == "for" and follows in ("å", "a"))):
+            break
+        if bare:  # a lone comma or full stop is no word of a name
+            name.append(bare)
+        if word != bare or len(name) > MAX_NAME_WORDS:
+            break
+    if not name or len(name) > MAX_NAME_WORDS - 2 or name[0].lower() in _PARTICLES:
+        return ""
+    text = " ".join(name)
+    return text[0].upper() + text[1:]
+
+
+def _verbish(word: str) -> bool:
+    """An auxiliary, participle or particle after the verb (`blitt sendt ut`).
+    Participles by their endings: `arrangert`, `startet`, `deltatt`, `sendt`."""
+    low = word.lower()
+    if low in _AUXILIARIES or low in _PARTICLES:
+        return True
+    endings = ("ert", "et", "tt", "dt", "dd")
+    return low.isalpha() and low.islower() and low.endswith(endings) and len(low) > 3
+
+
+def _is_place(name: str) -> bool:
+    from tilflytting.reference.places import reference
+
+    ref = reference()
+    return bool(ref.by_name.get(key(name))) or ref.county(name) is not None
 
 
 def _sentence_start(text: str, at: int) -> str:
@@ -502,17 +1065,20 @@ def _is_boilerplate(text: str) -> bool:
 def _join_text(lines: list[tuple[int, str]]) -> str:
     """Paragraphs apart by a blank line; list lines that follow each other
     stay together as one block."""
-    out: list[str] = []
+    blocks: list[list[str]] = []
     previous: tuple[int, str] | None = None
-    for no, text in sorted(lines):
-        together = previous is not None and no == previous[0] + 1
+    for no, text in sorted(lines, key=lambda pair: pair[0]):
+        together = previous is not None and no in (previous[0], previous[0] + 1)
         if together and _is_list_line(text) and _is_list_line(previous[1]):  # type: ignore[index]
-            out[-1] += "\n" + text
+            blocks[-1].append(text)
         else:
-            out.append(text)
+            blocks.append([text])
         previous = (no, text)
-    return "\n\n".join(out)
+    return "\n\n".join("\n".join(block) for block in blocks)
+
+
+_LIST_LINE = re.compile(r"^(?:•|\d{1,2}\.)\s")
 
 
 def _is_list_line(text: str) -> bool:
-    return bool(re.match(r"^(?:•|\d{1,2}\.)\s", text))
+    return bool(_LIST_LINE.match(text))

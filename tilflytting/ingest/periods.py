@@ -3,6 +3,10 @@
 Seen forms: `2005 – 2009`, `2008-2012`, `2010- 2020`, `2010-12`, `(2011-)`,
 `2007 – til d.d.`, `fra og med 2012`, `2004 til 2014`, and typos such as
 `20012`. A year that cannot be right is reported, never "fixed".
+
+A single start year (`fra 2009`, `siden 2010`, nynorsk `frå`, `sidan`) is a
+period of its own kind: open-ended, and so common in prose ("the plan from
+2004") that it is read only where a page gives it a name (`find_starts`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ PERIOD = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+# `fra 2009`, `siden 2010`: a start year alone, open-ended.
+START = re.compile(rf"\b(?:fra|frå|siden|sidan|f\.o\.m\.?|fom)\s+{_YEAR}", re.IGNORECASE)
 
 
 @dataclass
@@ -71,9 +79,26 @@ def find_periods(text: str) -> list[Period]:
     return [_period_from(m) for m in PERIOD.finditer(text)]
 
 
+def find_starts(text: str) -> list[Period]:
+    """Every single start year (`fra 2009`, `siden 2010`) in `text`: open-ended."""
+    return [_start_from(m) for m in START.finditer(text)]
+
+
+def _start_from(match: re.Match[str]) -> Period:
+    raw = match.group(0).strip()
+    problems: list[str] = []
+    start = _check(int(match.group(1)), raw, problems)
+    return Period(start, None, True, raw, match.span(), problems)
+
+
 def parse_period(text: str) -> Period | None:
-    """The period if `text` is one and nothing else (trailing `.` allowed)."""
+    """The period if `text` is one and nothing else (trailing `.` allowed);
+    a start year alone (`fra 2009`) is an open-ended period here."""
     cleaned = text.strip().rstrip(".").strip()
-    cleaned = re.sub(r"^\((.*)\)$", r"\1", cleaned)
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = cleaned[1:-1].strip()
     match = PERIOD.fullmatch(cleaned)
-    return _period_from(match) if match else None
+    if match:
+        return _period_from(match)
+    start = START.fullmatch(cleaned)
+    return _start_from(start) if start else None

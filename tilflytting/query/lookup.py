@@ -284,7 +284,7 @@ def _lists(liste: str | None) -> tuple[str, ...]:
     for name in LISTS:
         if wanted in (name, key(LIST_LABELS[name])):
             return (name,)
-    raise QueryError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+    raise UsageError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
 
 
 def term_report(store: Store, liste: str | None = None) -> TableResult:

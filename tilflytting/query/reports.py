@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tilflytting.core.model import LIST_LABELS, LISTS, Entry, SearchFilters
-from tilflytting.query.lookup import QueryError, first_rows, show_entry
+from tilflytting.query.lookup import UsageError, first_rows, show_entry
 from tilflytting.query.results import CompareResult, Report, TableResult, TimelineResult
 from tilflytting.reference.vocabulary import vocabulary
 from tilflytting.store.database import Store
@@ -30,11 +30,11 @@ GROUPINGS = {
 # -- compare ------------------------------------------------------------------------
 def compare(store: Store, names: list[str]) -> CompareResult:
     if len(names) < 2:
-        raise QueryError("compare needs at least two entries")
+        raise UsageError("compare needs at least two entries")
     details = [show_entry(store, name) for name in names]
     slugs = [d.entry.slug for d in details]
     if len(set(slugs)) < len(slugs):
-        raise QueryError(f"the same entry was named twice: {', '.join(names)}")
+        raise UsageError(f"the same entry was named twice: {', '.join(names)}")
     lists = {liste: _compare_rows(liste, [d.entry for d in details]) for liste in LISTS}
     similarity: dict[str, float | None] = {
         liste: _shared_share([_terms(d.entry, liste) for d in details]) for liste in LISTS
@@ -170,7 +170,7 @@ def _pick_lists(liste: str | None) -> tuple[str, ...]:
     for name in LISTS:
         if key(liste) in (name, key(LIST_LABELS[name])):
             return (name,)
-    raise QueryError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+    raise UsageError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
 
 
 def _share(count: int, total: int) -> float:
@@ -203,7 +203,7 @@ def _cross(
 ) -> dict[str, list[dict[str, Any]]]:
     column = GROUPINGS.get(by.replace("_", "").replace("-", ""))
     if column is None:
-        raise QueryError(f"--by takes {', '.join(GROUPINGS)}, not '{by}'")
+        raise UsageError(f"--by takes {', '.join(GROUPINGS)}, not '{by}'")
     sizes = store.group_sizes(filters, column)
     found: dict[tuple[str, str], dict[str, int]] = {}
     for liste, term, group, n in store.cross_counts(filters, column):

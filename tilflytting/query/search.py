@@ -17,8 +17,9 @@ from tilflytting.core import clock
 from tilflytting.core.fold import fold, key
 from tilflytting.core.i18n import _
 from tilflytting.core.model import Entry, SearchFilters, SearchRequest
-from tilflytting.query.lookup import QueryError, UsageError, entry_json, place_filters
+from tilflytting.query.lookup import UsageError, entry_json, place_filters
 from tilflytting.query.results import SearchResult
+from tilflytting.reference.language import query_forms, search_form
 from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
 from tilflytting.store.database import Store
 
@@ -38,7 +39,10 @@ _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 
 
 def build_match(text: str) -> tuple[str | None, list[str]]:
-    """A safe FTS5 expression for `text` (None: no words) and its words."""
+    """A safe FTS5 expression for `text` (None: no words) and its words.
+    A plain word is searched folded or in its search form (inflections and
+    the other written standard: `bolyst` finds `bulyst`); a quoted or
+    hyphenated phrase and a `prefix*` only as written (folded)."""
     parts: list[str] = []
     words: list[str] = []
     for quoted, bare in _TOKEN.findall(text.replace("”", '"').replace("“", '"')):
@@ -50,7 +54,11 @@ def build_match(text: str) -> tuple[str | None, list[str]]:
             continue
         words.extend(found)
         prefix = "*" if bare.endswith("*") and not quoted else ""
-        parts.append('"' + " ".join(found) + '"' + prefix)
+        forms = query_forms(bare) if not quoted and not prefix else found
+        if len(found) == 1 and len(forms) > 1:
+            parts.append("(" + " OR ".join(f'"{form}"' for form in forms) + ")")
+        else:
+            parts.append('"' + " ".join(found) + '"' + prefix)
     return _join(parts), words
 
 
@@ -70,17 +78,26 @@ def _join(parts: list[str]) -> str | None:
 
 
 # -- filters ---------------------------------------------------------------------
-def resolve_filters(request: SearchRequest) -> tuple[SearchFilters, list[str]]:
+def resolve_filters(
+    request: SearchRequest, store: Store | None = None
+) -> tuple[SearchFilters, list[str]]:
     """The request's filters as store values, with notes where a typed value
-    was taken to mean something else. Raises QueryError for unknown values."""
+    was taken to mean something else. A facet value that is no vocabulary
+    term matches the free answers in `store`. Raises UsageError for a value
+    that matches nothing (exit 2)."""
     notes: list[str] = []
     filters = SearchFilters(this_year=end_year(request.until_today), complete=request.complete)
     for liste, values in request.facets.items():
         wanted: list[tuple[str, str | None]] = []
+        answers: list[str] = []
         for value in values:
-            wanted.extend(_facet(liste, value, notes))
+            terms, free = _facet(liste, value, notes, store)
+            wanted.extend(terms)
+            answers.extend(free)
         if wanted:
             filters.terms[liste] = list(dict.fromkeys(wanted))
+        if answers:
+            filters.answers[liste] = list(dict.fromkeys(answers))
     place_filters(filters, request.fylke, request.kommune, request.region)
     filters.year, filters.span_from, filters.span_to = (
         request.year,
@@ -113,28 +130,67 @@ def _check_years(request: SearchRequest) -> None:
                 )
 
 
-def _facet(liste: str, value: str, notes: list[str]) -> list[tuple[str, str | None]]:
+def _facet(
+    liste: str, value: str, notes: list[str], store: Store | None
+) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(terms, free answers) a facet value means."""
     vocab = vocabulary()
     option = FACET_OPTIONS[liste]
     found = vocab.match(liste, value) if liste == "samarbeidspartnere" else None
     if found is not None and found.detail:
         notes.append(f"{option} '{value}' → {found.slug} ({found.detail})")
-        return [(found.slug, found.detail)]
+        return [(found.slug, found.detail)], []
     try:
         terms = vocab.resolve(liste, value)
     except UnknownTerm as exc:
-        raise QueryError(f"{option}: {exc}") from None
+        free = free_answers(store, liste, value) if store is not None else []
+        if not free:
+            raise UsageError(f"{option}: {_no_match(exc, liste, value)}") from None
+        shown = ", ".join(f"'{text}'" for text in free[:5]) + (" …" if len(free) > 5 else "")
+        notes.append(
+            _("{option} '{value}' is no vocabulary term; it matched free answers: {answers} "
+              "(all free answers: tilflytting vocab --unmatched)").format(
+                option=option, value=value, answers=shown
+            )
+        )  # fmt: skip
+        return [], free
     if [key(value)] != [key(t.slug) for t in terms] and [key(value)] != [
         key(t.label) for t in terms
     ]:
         shown = ", ".join(f"{t.slug} ({t.label})" for t in terms)
         notes.append(f"{option} '{value}' → {shown}")
-    return [(t.slug, None) for t in terms]
+    return [(t.slug, None) for t in terms], []
+
+
+def _no_match(exc: UnknownTerm, liste: str, value: str) -> str:
+    hint = ", ".join(f"{t.slug} ({t.label})" for t in exc.closest)
+    return _("no {liste} term or free answer matches '{value}'").format(
+        liste=liste, value=value
+    ) + (_("; closest terms: {hint}").format(hint=hint) if hint else "")
+
+
+def _phrase(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def free_answers(store: Store, liste: str, value: str) -> list[str]:
+    """The free answers of `liste` that `value` names, as written: the same
+    words (case, æøå and punctuation aside), else those that contain its words
+    as a phrase (`fred og ro` finds "Fred og ro i naturen")."""
+    wanted = _phrase(value)
+    if not wanted:
+        return []
+    texts = sorted(store.free_texts(liste), key=key)
+    exact = [text for text in texts if _phrase(text) == wanted]
+    if exact:
+        return exact
+    padded = f" {wanted} "
+    return [text for text in texts if padded in f" {_phrase(text)} "]
 
 
 # -- searching -------------------------------------------------------------------
 def search(store: Store, request: SearchRequest) -> SearchResult:
-    filters, notes = resolve_filters(request)
+    filters, notes = resolve_filters(request, store)
     if request.raw:
         match, words = (request.text.strip() or None), re.findall(r"[a-z0-9]+", fold(request.text))
     else:
@@ -145,7 +201,7 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
     except sqlite3.OperationalError as exc:
         if not request.raw:
             raise  # a bug in build_match, not the user's fault: let it show
-        raise QueryError(f"invalid FTS5 query {request.text!r}: {exc}") from None
+        raise UsageError(f"invalid FTS5 query {request.text!r}: {exc}") from None
     total = None
     if cap is not None and len(hits) > cap:
         hits, total = hits[:cap], store.count_matches(match, filters)
@@ -166,6 +222,11 @@ def _row(entry: Entry, score: float, words: list[str], filters: SearchFilters) -
         for liste, wanted in filters.terms.items()
         for item in entry.lists[liste]
         if any(item.term == term and detail in (None, item.detail) for term, detail in wanted)
+    ] + [
+        f"{liste}:{item.text}"  # a free answer: its words, as written
+        for liste, texts in filters.answers.items()
+        for item in entry.lists[liste]
+        if item.term is None and item.text in texts
     ]
     return data
 
@@ -177,10 +238,12 @@ def snippet(entry: Entry, words: list[str]) -> str:
     fields = [entry.title, entry.lead, entry.text]
     fields += [p.name for p in entry.projects]
     fields += [i.text for items in entry.lists.values() for i in items]
+    forms = {search_form(w) for w in words}
     for text in fields:
         tokens = text.split()
         for index, token in enumerate(tokens):
-            if any(fold(token).strip(".,:;()«»\"'").startswith(w) for w in words):
+            bare = fold(token).strip(".,:;()«»\"'")
+            if any(bare.startswith(w) for w in words) or search_form(bare) in forms:
                 start = max(0, index - SNIPPET_WORDS // 2)
                 part = " ".join(tokens[start : start + SNIPPET_WORDS])
                 before = "… " if start > 0 else ""
@@ -199,9 +262,12 @@ def _why_empty(
     alone: list[str] = []
     if match is not None:
         alone.append(f"the words '{request.text}': {store.count_matches(match, SearchFilters())}")
-    for liste, wanted in filters.terms.items():
-        count = store.count_matches(None, SearchFilters(terms={liste: wanted}))
-        alone.append(f"{FACET_OPTIONS[liste]}: {count}")
+    for liste in dict.fromkeys([*filters.terms, *filters.answers]):
+        single = SearchFilters(
+            terms={liste: filters.terms.get(liste, [])} if liste in filters.terms else {},
+            answers={liste: filters.answers[liste]} if liste in filters.answers else {},
+        )
+        alone.append(f"{FACET_OPTIONS[liste]}: {store.count_matches(None, single)}")
     singles = {
         "--fylke": SearchFilters(counties=filters.counties, county_numbers=filters.county_numbers),
         "--kommune": SearchFilters(kommuner=filters.kommuner),

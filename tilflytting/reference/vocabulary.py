@@ -61,6 +61,23 @@ class UnknownTerm(ValueError):
         self.closest = closest
 
 
+# Words that carry no meaning of their own in a category's name.
+_LITTLE_WORDS = {"og", "i", "for", "a", "til", "med", "av", "pa", "eller", "om", "som", "the"}
+MAX_EXTRA_WORDS = 2  # an answer may add this many words to a category and still be it
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def content_words(text: str) -> frozenset[str]:
+    """The words of `text` that carry its meaning, in their search forms
+    (inflections and nynorsk spellings made one): `Annonsering i lokale
+    medier` → {annonsering, lokal, medi}. Bracketed comments left out."""
+    from tilflytting.reference.language import search_form
+
+    text = re.sub(r"\([^)]*\)?", " ", text).replace("/", " ")
+    words = re.findall(r"[^\W_]+", text.lower())
+    return frozenset(search_form(w) for w in words if fold(w) not in _LITTLE_WORDS)
+
+
 @lru_cache(maxsize=MEMO_SIZE)  # items repeat across pages: 48,000 calls for 2,000 pages
 def match_key(text: str) -> str:
     """What matching compares: no bracketed comments, no trailing comment
@@ -76,6 +93,8 @@ class Vocabulary:
     exact: dict[str, dict[str, str]] = field(default_factory=dict)  # liste -> key -> slug
     # Pages repeat the same items thousands of times: each is matched once.
     _memo: dict[tuple[str, str, bool], Match | None] = field(default_factory=dict, repr=False)
+    # Per list: the content words of every form, for matching by words.
+    _words: dict[str, list[tuple[frozenset[str], str]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for liste, terms in self.terms.items():
@@ -106,7 +125,38 @@ class Vocabulary:
         found = _pattern_match(self.terms.get(liste, {}), text)
         if found is not None or not fuzzy:
             return found
-        return self._fuzzy(liste, match_key(text))
+        return self._fuzzy(liste, match_key(text)) or self._by_words(liste, text)
+
+    def _by_words(self, liste: str, text: str) -> Match | None:
+        """A term by its words rather than its spelling (issue 19): the same
+        words in another order or inflection, or the words of a form with at
+        most MAX_EXTRA_WORDS added (`Annonsering i lokale media`). Only forms
+        of two words or more, and only when one term fits: two is doubt. An
+        item missing one of a form's words is not matched: `Arrangement i
+        kommunen for å rekruttere folk` lacks only `utenfor`, and means the
+        opposite."""
+        item = content_words(text)
+        if len(item) < 2:
+            return None
+        if liste not in self._words:
+            self._words[liste] = [
+                (content_words(form), slug)
+                for slug, term in self.terms.get(liste, {}).items()
+                for form in term.forms
+            ]
+        same: set[str] = set()
+        more: set[str] = set()
+        for words, slug in self._words[liste]:
+            if len(words) < 2:
+                continue
+            if words == item:
+                same.add(slug)
+            elif words < item and len(item - words) <= MAX_EXTRA_WORDS:
+                more.add(slug)
+        for fits in (same, more):
+            if fits:
+                return Match(fits.pop(), exact=False) if len(fits) == 1 else None
+        return None
 
     def _fuzzy(self, liste: str, item_key: str) -> Match | None:
         if not MIN_FUZZY_KEY <= len(item_key) <= MAX_LOOSE_KEY:
@@ -166,6 +216,13 @@ class Vocabulary:
             if one and two and _distinct(one, two):
                 return [_with(replace(item, text=left), one), _with(replace(item, text=right), two)]
         return [_with(item, self.match(liste, item.text))]  # memoised: lines repeat
+
+    def fits(self, liste: str, text: str) -> bool:
+        """Whether `text` is an answer of `liste`: a written form, a near-miss,
+        a public body named for a place, or two answers run together."""
+        if len(text) > MAX_LOOSE_KEY:
+            return False
+        return any(part.term for part in self._split_or_match(liste, Item(text)))
 
     def misplaced(self, liste: str, item: Item) -> str | None:
         """The other list whose term this unmatched item is exactly, if just one."""

@@ -283,6 +283,15 @@ def _m010_place_evidence(db: Any) -> None:
     db.execute("ALTER TABLE places ADD COLUMN linje INTEGER")
 
 
+def _m011_search_forms(db: Any) -> None:
+    """The search index keeps each field as written besides folded and in
+    search forms (reference/language.py). This table records the version of
+    the search forms its rows were built with; the store rebuilds the rows
+    when that differs from FORMS_VERSION (0 here: rebuilt on the next open)."""
+    db.execute("CREATE TABLE search_forms (version INTEGER NOT NULL)")
+    db.execute("INSERT INTO search_forms (version) VALUES (0)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_search_index", _m002_search_index),
@@ -294,6 +303,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m008_tallies", _m008_tallies),
     ("m009_items_by_entry", _m009_items_by_entry),
     ("m010_place_evidence", _m010_place_evidence),
+    ("m011_search_forms", _m011_search_forms),
 ]
 
 
@@ -326,6 +336,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
             store._upgrade()
+            store._refresh_search_forms()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot use {path} as a catalog database: {exc}") from exc
         return store
@@ -381,6 +392,23 @@ class Store:
         # switching; the next upgrade or import tries again.
         with suppress(sqlite3.OperationalError):
             self.conn.execute("PRAGMA journal_mode = WAL")
+
+    def _refresh_search_forms(self) -> None:
+        """Rebuild every row of the search index when it was built with other
+        search forms than this version makes (language.FORMS_VERSION)."""
+        from tilflytting.reference.language import FORMS_VERSION
+
+        if _search_forms_version(self.conn) in (FORMS_VERSION, None):
+            return  # the usual case: one read of a one-row table
+        if self.conn.execute("PRAGMA query_only").fetchone()[0]:
+            return
+        with suppress(sqlite3.OperationalError), self.transaction():
+            # A file that cannot be written (read-only) keeps its older rows:
+            # searching them still works, only new word forms are missing.
+            if _search_forms_version(self.conn) != FORMS_VERSION:  # asked again, locked
+                for (entry_id,) in self.conn.execute("SELECT id FROM entries").fetchall():
+                    _write_search_row(self.conn, entry_id)
+                self.conn.execute("UPDATE search_forms SET version = ?", (FORMS_VERSION,))
 
     # -- transactions --------------------------------------------------------
     @contextmanager
@@ -653,6 +681,13 @@ class Store:
             "ORDER BY liste, tekst"
         )
         return [(r[0], r[1], r[2]) for r in rows]
+
+    def free_texts(self, liste: str) -> list[str]:
+        """The distinct free answers (items no term covers) of one list."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT tekst FROM items WHERE liste = ? AND term IS NULL", (liste,)
+        )
+        return [r[0] for r in rows]
 
     def known_source(self, path: str) -> tuple[str, int, str] | None:
         """(sha256, parser version, slug) of the entry imported from `path`."""
@@ -1008,11 +1043,15 @@ def _filter_sql(
 def _id_sets(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
     """A subquery of entry ids, with its parameters, per filter on a child table."""
     sets: list[tuple[str, list[Any]]] = []
-    for liste, wanted in filters.terms.items():
-        either, values = _term_condition(wanted)
-        sets.append(
-            (f"SELECT entry_id FROM items WHERE liste = ? AND ({either})", [liste, *values])
-        )
+    for liste in dict.fromkeys([*filters.terms, *filters.answers]):
+        # Terms and free answers (as written) of one list: any of them will do.
+        either, values = _term_condition(filters.terms.get(liste, []))
+        texts = filters.answers.get(liste, [])
+        parts = [f"({either})"] if either else []
+        if texts:
+            parts.append(f"(term IS NULL AND tekst IN ({_marks(texts)}))")
+        sql = f"SELECT entry_id FROM items WHERE liste = ? AND ({' OR '.join(parts)})"
+        sets.append((sql, [liste, *values, *texts]))
     if filters.counties or filters.county_numbers:
         # A county of any era: places named for it (2012 or 2024), or
         # municipalities that lay in it in its own era (their 2012 numbers).
@@ -1146,19 +1185,59 @@ def _key(text: str | None) -> str | None:
     return None if text is None else key(text)
 
 
+def _search_forms_version(conn: sqlite3.Connection) -> int | None:
+    """The search forms' version the index was built with (None: no such table)."""
+    try:
+        row = conn.execute("SELECT version FROM search_forms").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return int(row[0]) if row else 0
+
+
+def searchable(text: str) -> str:
+    """A field as the index keeps it: as written (`møre`, `næringslivet`), then
+    folded where that differs (`more`, `holtalen`), then the search forms of
+    its words (`tilflyttarar` and `tilflytterne` both as `tilflytt`)."""
+    from tilflytting.reference.language import index_forms
+
+    parts = [text]
+    folded = fold(text)
+    if folded != text.lower():
+        parts.append(folded)
+    forms = index_forms(text)
+    if forms:
+        parts.append(forms)
+    return "\n".join(parts)
+
+
 def _write_search_row(conn: sqlite3.Connection, entry_id: int) -> None:
-    """Refresh the entry's row of searchable, folded text (FTS triggers follow):
-    list items with their terms' words, places of both eras and the region."""
+    """Refresh the entry's row of searchable text (FTS triggers follow): the
+    title, lead, text, project names, list items with their terms' words and
+    places, and places of both eras with the region, each `searchable`."""
+    row = conn.execute(
+        "SELECT tittel, ingress, tekst, region FROM entries WHERE id = ?", (entry_id,)
+    ).fetchone()
     conn.execute("DELETE FROM entry_search WHERE entry_id = ?", (entry_id,))
+    if row is None:
+        return
+    title, lead, text, region = row
+    projects = conn.execute(
+        "SELECT group_concat(navn, ' | ') FROM projects WHERE entry_id = ?", (entry_id,)
+    ).fetchone()[0]
+    items = conn.execute(
+        "SELECT group_concat(tekst || ' ' || replace(coalesce(term, ''), '-', ' ') || ' ' "
+        "|| coalesce(detalj, ''), ' | ') FROM items WHERE entry_id = ?",
+        (entry_id,),
+    ).fetchone()[0]
+    places = conn.execute(
+        "SELECT group_concat(coalesce(navn, '') || ' ' || coalesce(navn_2024, '') || ' ' "
+        "|| coalesce(fylke_2012, '') || ' ' || coalesce(fylke_2024, ''), ' | ') "
+        "FROM places WHERE entry_id = ?",
+        (entry_id,),
+    ).fetchone()[0]
+    fields = [title, lead, text, projects, items, f"{places or ''} {region or ''}".strip()]
     conn.execute(
         "INSERT INTO entry_search (entry_id, tittel, ingress, tekst, prosjekter, lister, steder) "
-        "SELECT e.id, fold(e.tittel), fold(e.ingress), fold(e.tekst), "
-        "(SELECT fold(group_concat(navn, ' | ')) FROM projects WHERE entry_id = e.id), "
-        "(SELECT fold(group_concat(tekst || ' ' || replace(coalesce(term, ''), '-', ' ') || ' ' "
-        "|| coalesce(detalj, ''), ' | ')) FROM items WHERE entry_id = e.id), "
-        "(SELECT fold(group_concat(coalesce(navn, '') || ' ' || coalesce(navn_2024, '') || ' ' "
-        "|| coalesce(fylke_2012, '') || ' ' || coalesce(fylke_2024, ''), ' | ')) "
-        "FROM places WHERE entry_id = e.id) || ' ' || fold(coalesce(e.region, '')) "
-        "FROM entries e WHERE e.id = ?",
-        (entry_id,),
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [entry_id, *(searchable(field or "") for field in fields)],
     )

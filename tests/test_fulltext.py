@@ -1,0 +1,183 @@
+"""Full text in both forms (issues 16, 19): the index finds words as written
+(`møre`, `næringslivet`, `Holtålen`), folded (`more`, `holtalen`), and in
+their search forms (inflections and the other written standard), in our own
+`search` and through Datasette, which the exported metadata points at it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CATALOG, Cli
+from tilflytting.reference.language import FORMS_VERSION, index_forms, query_forms
+from tilflytting.store.database import Store
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = Cli(tmp_path_factory.mktemp("fulltext") / "catalog.db")
+    assert cli("import", str(CATALOG)).exit_code == 0
+    yield cli
+
+
+@pytest.fixture(scope="module")
+def entries(catalog: Cli) -> list[dict[str, Any]]:
+    result = catalog("export", "--format", "json")
+    data = json.loads(result.stdout)
+    return list(data["oppforinger"] if isinstance(data, dict) else data)
+
+
+def found(cli: Cli, query: str) -> set[str]:
+    result = cli("search", query, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {row["slug"] for row in json.loads(result.stdout)}
+
+
+def words_of(entry: dict[str, Any]) -> list[str]:
+    """Every word the index holds for an entry, lowercased as written, read
+    from the entry's JSON (not from the index)."""
+    texts = [entry["tittel"], entry["ingress"], entry["tekst"], entry["region"] or ""]
+    texts += [p["navn"] for p in entry["prosjekter"]]
+    for name in ("aktiviteter", "salgsargumenter", "samarbeidspartnere", "malgrupper"):
+        texts += [i["tekst"] for i in entry[name]]
+    texts += [k["navn"] or "" for k in entry["kommuner"]] + [
+        k["navn_2024"] or "" for k in entry["kommuner"]
+    ]
+    texts += entry["fylker"] + entry["fylker_2012"]
+    return re.findall(r"\w+", " ".join(texts).lower())
+
+
+def having(entries: list[dict[str, Any]], pattern: str) -> set[str]:
+    return {e["slug"] for e in entries if any(re.fullmatch(pattern, w) for w in words_of(e))}
+
+
+# -- the written standards and inflections --------------------------------------------
+def test_bolyst_and_bulyst_find_each_other(catalog: Cli, entries: list[dict[str, Any]]) -> None:
+    bolyst, bulyst = having(entries, r"bolyst\w{0,3}"), having(entries, r"bulyst\w{0,3}")
+    assert bolyst and bulyst  # both standards are in the catalog
+    assert found(catalog, "bulyst") >= bolyst | bulyst
+    assert found(catalog, "bolyst") == found(catalog, "bulyst")
+
+
+def test_tilflyttarar_finds_the_bokmal_forms(catalog: Cli, entries: list[dict[str, Any]]) -> None:
+    bokmal = having(entries, r"tilflytter(e|ne|en)?")
+    nynorsk = having(entries, r"tilflyttar(ar|ane|en)?")
+    assert bokmal - nynorsk  # some entries have only the bokmål forms
+    assert found(catalog, "tilflyttarar") >= bokmal | nynorsk
+    assert found(catalog, "tilflytterne") == found(catalog, "tilflyttarar")
+
+
+def test_quoted_words_mean_the_exact_words(catalog: Cli, entries: list[dict[str, Any]]) -> None:
+    exact = having(entries, "tilflyttarar")
+    assert exact and found(catalog, '"tilflyttarar"') == exact
+    assert found(catalog, '"tilflyttarar"') < found(catalog, "tilflyttarar")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("innbyggere", "innbyggjarar"),
+        ("kommune", "kommunar"),
+        ("barnefamilier", "barnefamiliar"),
+        ("arbeidsplasser", "arbeidsplassar"),
+        ("nettsted", "nettstad"),
+        ("hjemflytting", "heimflytting"),
+        ("ungdom", "ungdommen"),
+    ],
+)
+def test_word_pairs_share_a_search_form(one: str, other: str) -> None:
+    assert query_forms(one)[-1] == query_forms(other)[-1]
+
+
+def test_unrelated_words_stay_apart() -> None:
+    forms = {query_forms(word)[-1] for word in ("bolyst", "kommune", "tilflytter", "ungdom")}
+    assert len(forms) == 4
+
+
+def test_index_forms_only_add_what_folding_lacks() -> None:
+    assert index_forms("og i på") == ""
+    assert set(index_forms("Tilflyttarar i kommunane").split()) == {"tilflytt", "kommun"}
+
+
+# -- as written and folded, in our search ---------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [("møre", "more"), ("Holtålen", "holtalen"), ("Sør-Trøndelag", "sor-trondelag")],
+)
+def test_written_and_folded_words_find_the_same(catalog: Cli, written: str, folded: str) -> None:
+    assert found(catalog, written) and found(catalog, written) == found(catalog, folded)
+
+
+# -- the index itself, as other programs see it --------------------------------------
+def fts(db: Path, word: str) -> set[str]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT e.slug FROM entry_search_fts f JOIN entries e ON e.id = f.rowid "
+            "WHERE entry_search_fts MATCH ?",
+            [f'"{word}"'],
+        )
+        return {row[0] for row in rows}
+
+
+def test_sqlite_finds_both_forms(catalog: Cli, entries: list[dict[str, Any]]) -> None:
+    moere = having(entries, "møre")
+    assert moere and fts(catalog.db, "møre") == moere == fts(catalog.db, "more")
+    naering = having(entries, "næringslivet")
+    assert naering and fts(catalog.db, "næringslivet") == naering
+    assert fts(catalog.db, "naeringslivet") == naering
+
+
+def test_datasette_finds_both_forms(
+    catalog: Cli, entries: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    datasette_app = pytest.importorskip(
+        "datasette.app", reason="pip install tilflytting[datasette]"
+    )
+    metadata = json.loads(catalog("export", "-f", "datasette-metadata").stdout)
+    db = tmp_path / "catalog.db"
+    shutil.copy(catalog.db, db)
+
+    async def search(words: list[str]) -> dict[str, set[str]]:
+        datasette = datasette_app.Datasette([str(db)], metadata=metadata)
+        await datasette.invoke_startup()
+        answers = {}
+        for word in words:
+            response = await datasette.client.get(
+                "/catalog/entries.json",
+                params={"_search": word, "_shape": "objects", "_size": "max"},
+            )
+            assert response.status_code == 200, response.text[:300]
+            answers[word] = {row["slug"] for row in response.json()["rows"]}
+        return answers
+
+    answers = asyncio.run(search(["møre", "more", "næringslivet", "Holtålen", "holtalen"]))
+    assert answers["møre"] == answers["more"] == having(entries, "møre")
+    assert answers["næringslivet"] == having(entries, "næringslivet")
+    assert answers["Holtålen"] == answers["holtalen"] == having(entries, "holtålen")
+
+
+# -- rebuilt when the search forms change ---------------------------------------------
+def test_rows_are_rebuilt_when_the_search_forms_change(tmp_path: Path) -> None:
+    db = tmp_path / "catalog.db"
+    store = Store.open(db, create=True)
+    from tilflytting.ingest.importer import import_paths
+
+    import_paths(store, [CATALOG / "bulyst-i-utsira.yaml"])
+    with store.transaction():
+        store.conn.execute("UPDATE entry_search SET tittel = 'x', ingress = 'x', lister = 'x'")
+        store.conn.execute("UPDATE search_forms SET version = ?", (FORMS_VERSION - 1,))
+    store.close()
+    assert fts(db, "utsira") == {"bulyst-i-utsira"}  # the places column still has it
+    assert fts(db, "bolyst") == set()  # the search forms of the title are gone
+    Store.open(db).close()  # a version that makes other forms opens it
+    assert fts(db, "bolyst") == {"bulyst-i-utsira"}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version FROM search_forms").fetchone() == (FORMS_VERSION,)
