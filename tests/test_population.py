@@ -13,6 +13,7 @@ from tests.conftest import CATALOG, ROOT, Cli
 from tilflytting.core.model import Entry, Place, Project
 from tilflytting.query import population
 from tilflytting.reference import population as population_data
+from tilflytting.report.console import population_line
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def as_json(cli: Cli, *args: str) -> Any:
 def test_holtalen_around_lys_i_alle_grender(catalog: Cli) -> None:
     data = as_json(catalog, "folketall", "holtalen")
     assert data["omrade"]["kommunenummer"] == ["5026"]
-    assert data["referanse"] == {"type": "fylke", "navn": "resten av Trøndelag", "kommuner": 34}
+    assert data["referanse"] == {"type": "fylke", "navn": "the rest of Trøndelag", "kommuner": 34}
     lys = next(p for p in data["perioder"] if p["prosjekt"] == "Lys i alle grender")
     assert lys["prosjektperiode"] == "2008–2012"
     assert lys["under"] == {"fra": 2008, "til": 2013, "personer": -39, "prosent": -1.88}
@@ -50,7 +51,7 @@ def test_holtalen_around_lys_i_alle_grender(catalog: Cli) -> None:
     assert (series[2008]["folketall"], series[2013]["folketall"]) == (2069, 2030)
     assert series[2005]["indeks"] == 100.0 and series[2013]["indeks"] == 95.2
     assert "SSB" in data["kilde"] and "07459" in data["kilde"]
-    assert any("ikke bevis" in note for note in data["merknader"])
+    assert any("no proof" in note for note in data["merknader"])
 
 
 def test_regional_entry_sums_its_municipalities(catalog: Cli) -> None:
@@ -67,7 +68,7 @@ def test_regional_entry_sums_its_municipalities(catalog: Cli) -> None:
     assert (series[2005], series[2026]) == (32818, 32833)
     county_only = as_json(catalog, "folketall", "tilflyttingsprosjektet-i-nordland")
     assert len(county_only["omrade"]["kommunenummer"]) == 41
-    assert county_only["referanse"]["navn"] == "resten av landet"
+    assert county_only["referanse"]["navn"] == "the rest of the country"
 
 
 def test_open_ended_project_runs_to_the_latest_figures(catalog: Cli) -> None:
@@ -81,30 +82,32 @@ def test_missing_years_stay_missing(catalog: Cli) -> None:
     data = as_json(catalog, "folketall", "bli-med-heimatt-til-nordmore")
     series = {row["ar"]: row["folketall"] for row in data["serie"]}
     assert series[2019] is None and series[2020] == 13886  # Heim has no figures before 2020
-    assert "Mangler tall for 2005–2019: vist som tomme, ikke fylt inn." in data["merknader"]
+    assert "No figures for 2005–2019: shown as empty, not filled in." in data["merknader"]
     merged = as_json(catalog, "folketall", "leksvik")["omrade"]["merknader"]
-    assert merged == ["Indre Fosen 5054: tallene før 2018 er summen av Leksvik, Rissa."]
+    assert merged == ["Indre Fosen 5054: the figures before 2018 are the sum of Leksvik, Rissa."]
 
 
 def test_references(catalog: Cli) -> None:
     country = as_json(catalog, "folketall", "holtalen", "--referanse", "landet")
-    assert country["referanse"]["navn"] == "resten av landet"
+    assert country["referanse"]["navn"] == "the rest of the country"
     similar = as_json(catalog, "folketall", "holtalen", "--referanse", "distrikt")
-    assert similar["referanse"]["navn"] == "kommuner med 1 066–4 264 innbyggere i 2005"
+    assert similar["referanse"]["navn"] == "municipalities with 1066–4264 inhabitants in 2005"
     assert 50 < similar["referanse"]["kommuner"] < 150
     assert catalog("folketall", "holtalen", "--referanse", "verden").exit_code == 2
 
 
 def test_table_view_and_show_line(catalog: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TILFLYTTING_LANG", "nb")
     table = catalog("folketall", "holtalen").stdout
     assert (
         "Lys i alle grender" in table and "█" in table and "Statistikkbanken tabell 07459" in table
     )
     shown = catalog("show", "holtalen").stdout
-    assert "Folketall 1.1.2005: 2 132 → 1.1.2013: 2 030 (-102, -4.8 %) (SSB)" in shown
+    assert "Folketall 1.1.2005: 2 132 → 1.1.2013: 2 030 (-102, -4,8 %) (SSB)" in shown
+    assert "resten av Trøndelag (34 kommuner)" in table  # the JSON's English, shown in Norwegian
     markdown = catalog("folketall", "holtalen", "--format", "markdown").stdout
-    assert "07459" in markdown and "| prosjekt |" in markdown
+    assert "07459" in markdown and "| Prosjekt |" in markdown
 
 
 def test_summarise_folketall(catalog: Cli) -> None:
@@ -165,14 +168,18 @@ def _holtalen_with(*projects: Project) -> Entry:
 
 def test_show_line_runs_an_unfinished_project_to_the_latest_figures() -> None:
     latest = population_data.population().years[-1]
-    line = population.summary_line(_holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")))
-    assert line is not None and line.startswith("Folketall 1.1.2010: ")
-    assert f"→ 1.1.{latest}: " in line
+    span = population.summary_line(_holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")))
+    assert span is not None and (span.start, span.end) == (2010, latest)
     finished = population.summary_line(_holtalen_with(Project("Lys", 2008, 2012, False, "2008-12")))
-    assert finished == "Folketall 1.1.2008: 2 069 → 1.1.2013: 2 030 (-39, -1.9 %) (SSB)"
+    assert finished is not None
+    assert (finished.first, finished.last, finished.persons) == (2069, 2030, -39)
+    assert population_line(finished) == (
+        "Population 1 Jan. 2008: 2,069 → 1 Jan. 2013: 2,030 (-39, -1.9%) (SSB)"
+    )
 
 
 def test_show_line_without_figures_or_places() -> None:
     early = population.summary_line(_holtalen_with(Project("Gammel", 1990, 1995, False, "1990-95")))
-    assert early == "Folketall: ingen tall for 1990–1996 (SSB)"
+    assert early is not None and early.persons is None
+    assert population_line(early) == "Population: no figures for 1990–1996 (SSB)"
     assert population.summary_line(Entry("Ingen steder", projects=[])) is None

@@ -20,16 +20,19 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from tilflytting import __version__
+from tilflytting.cli import framework
+from tilflytting.core.i18n import N_, _, ngettext
 from tilflytting.core.model import SearchRequest
 
 if TYPE_CHECKING:
     from tilflytting.store.database import Store
 
 EXIT_ERROR = 1
+framework.localise()  # Click's and Typer's own words in the run's language
 
 app = typer.Typer(
     name="tilflytting",
-    help=(
+    help=_(
         "A catalog of Norwegian in-migration work (tilflyttingsarbeid): import catalog pages "
         "into a local SQLite database; list, show, search, compare and summarise them; "
         "put them beside population figures; export them for reports.\n\n"
@@ -72,13 +75,13 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="TILFLYTTING_DB",
-        help="Catalog database [default: $TILFLYTTING_DB, else a file in the user data folder].",
+        help=_("Catalog database [default: $TILFLYTTING_DB, else a file in the user data folder]."),
         show_default=False,
     ),
 ]
 
 
-FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Output format."))]
 # Without --limit the table view of `list`, `search` and `timeline` stops here, saying how
 # many more there are: drawing 100,000 rows takes Rich minutes, and each row
 # about 0.5 ms. 50 is a screenful or two and the whole real catalog (43
@@ -89,7 +92,9 @@ LimitOption = Annotated[
     typer.Option(
         "--limit",
         min=1,
-        help=f"At most this many entries [default: all; a table shows {TABLE_ROWS}].",
+        help=_("At most this many entries [default: all; a table shows {rows}].").format(
+            rows=TABLE_ROWS
+        ),
     ),
 ]
 
@@ -118,7 +123,11 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
     try:
         store = Store.open(path, create=create)
     except StoreMissing:
-        fail(f"no catalog database at {path}; create one with: tilflytting import")
+        fail(
+            _("no catalog database at {path}; create one with: tilflytting import").format(
+                path=path
+            )
+        )
     except StoreError as exc:
         fail(str(exc))
     try:
@@ -126,7 +135,7 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
     except sqlite3.DatabaseError as exc:
         # Read-only file, full disk, lock held too long: one line, no traceback;
         # the transaction was rolled back, so nothing is half-written.
-        fail(f"database error on {path}: {exc}")
+        fail(_("database error on {path}: {error}").format(path=path, error=exc))
     finally:
         store.close()
 
@@ -142,34 +151,40 @@ def main_options(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
         ),
     ] = False,
 ) -> None:
-    """Catalog of Norwegian in-migration work."""
+    # The app's help (above, translated) says what the program is.
+    return None
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_("Import catalog pages and YAML entries; re-importing unchanged files changes nothing."),
+)
 def import_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Entry files or folders (.txt pages, .yaml entries) [default: bundled catalog].",
+            help=_(
+                "Entry files or folders (.txt pages, .yaml entries) [default: bundled catalog]."
+            ),
             show_default=False,
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="All or nothing: if any file fails, import none.")
+        bool, typer.Option("--strict", help=_("All or nothing: if any file fails, import none."))
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Parse and report, write nothing.")
+        bool, typer.Option("--dry-run", help=_("Parse and report, write nothing."))
     ] = False,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Remove entries whose source file is gone.")
+        bool, typer.Option("--prune", help=_("Remove entries whose source file is gone."))
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import catalog pages and YAML entries; re-importing unchanged files changes nothing."""
+
     from tilflytting.cli import output
     from tilflytting.ingest.importer import import_paths
     from tilflytting.reference.places import data_dir
@@ -186,22 +201,26 @@ def import_command(
     raise typer.Exit(report.exit_code)
 
 
-@app.command("list")
+@app.command(
+    "list", help=_("One row per entry: slug, title, municipalities, county, periods, list sizes.")
+)
 def list_command(
     fylke: Annotated[
         list[str] | None,
-        typer.Option("--fylke", help="County, 2012 or 2024 name (repeat for any of several)."),
+        typer.Option("--fylke", help=_("County, 2012 or 2024 name (repeat for any of several).")),
     ] = None,
     kommune: Annotated[
         list[str] | None,
-        typer.Option("--kommune", help="Municipality name or number, old or new (repeatable)."),
+        typer.Option("--kommune", help=_("Municipality name or number, old or new (repeatable).")),
     ] = None,
-    sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
+    sort: Annotated[
+        Sort, typer.Option("--sort", help=_("Order of the rows (names in Norwegian order)."))
+    ] = Sort.slug,
     limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """One row per entry: slug, title, municipalities, county, periods, list sizes."""
+
     from tilflytting.cli import output
     from tilflytting.query import lookup as query
 
@@ -214,21 +233,23 @@ def list_command(
     output.emit(result, fmt.value)
 
 
-@app.command("show")
+@app.command("show", help=_("Everything about one entry."))
 def show_command(
     entry: Annotated[
         str,
-        typer.Argument(help="Slug, title, municipality name or number (any case, æøå optional)."),
+        typer.Argument(
+            help=_("Slug, title, municipality name or number (any case, æøå optional).")
+        ),
     ],
     sources: Annotated[
-        bool, typer.Option("--sources", help="Show the FILE:LINE each fact came from.")
+        bool, typer.Option("--sources", help=_("Show the FILE:LINE each fact came from."))
     ] = False,
     fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="Output format (yaml re-imports).")
+        ShowFormat, typer.Option("--format", "-f", help=_("Output format (yaml re-imports)."))
     ] = ShowFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Everything about one entry."""
+
     from tilflytting.cli import output
     from tilflytting.query.show import show
 
@@ -242,33 +263,36 @@ def show_command(
 # options, and hands them over as one SearchRequest.
 def _values(*names: str, help: str) -> tuple[Any, Any]:
     """A repeatable filter option: (its annotation, its default)."""
-    return Annotated[list[str] | None, typer.Option(*names, help=help)], None
+    return Annotated[list[str] | None, typer.Option(*names, help=_(help))], None
 
 
 def _year(*names: str, help: str) -> tuple[Any, Any]:
-    return Annotated[int | None, typer.Option(*names, help=help)], None
+    return Annotated[int | None, typer.Option(*names, help=_(help))], None
 
 
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
     "malgruppe": _values(
-        "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
+        "--målgruppe", "--malgruppe", help=N_("Target group term (repeat for any of several).")
     ),
-    "aktivitet": _values("--aktivitet", help="Activity term (repeatable)."),
-    "salgsargument": _values("--salgsargument", help="Selling point term (repeatable)."),
+    "aktivitet": _values("--aktivitet", help=N_("Activity term (repeatable).")),
+    "salgsargument": _values("--salgsargument", help=N_("Selling point term (repeatable).")),
     "partner": _values(
+        "--samarbeidspartner",
         "--partner",
-        help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).",
+        help=N_("Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable)."),
     ),
-    "fylke": _values("--fylke", help="County, 2012 or 2024 name (repeatable)."),
-    "kommune": _values("--kommune", help="Municipality name or number, old or new (repeatable)."),
-    "region": _values("--region", help="Region, e.g. Hardanger (repeatable)."),
+    "fylke": _values("--fylke", help=N_("County, 2012 or 2024 name (repeatable).")),
+    "kommune": _values(
+        "--kommune", help=N_("Municipality name or number, old or new (repeatable).")
+    ),
+    "region": _values("--region", help=N_("Region, e.g. Hardanger (repeatable).")),
     "year": _year(
-        "--år", "--aar", help="A project active this year (open-ended ones until today)."
+        "--år", "--aar", help=N_("A project active this year (open-ended ones until today).")
     ),
-    "span_from": _year("--fra", help="A project active in or after this year."),
-    "span_to": _year("--til", help="A project active in or before this year."),
+    "span_from": _year("--fra", help=N_("A project active in or after this year.")),
+    "span_to": _year("--til", help=N_("A project active in or before this year.")),
     "complete": (
-        Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")],
+        Annotated[bool, typer.Option("--komplett", help=_("Leave out pages that were cut off."))],
         False,
     ),
 }
@@ -313,21 +337,23 @@ def _request(chosen: dict[str, Any]) -> SearchRequest:
     )
 
 
-@app.command("search")
+@app.command(
+    "search", help=_("Full-text search with facets; different filters AND, a repeated one ORs.")
+)
 @with_filters
 def search_command(
     request: SearchRequest,
     query: Annotated[
-        str, typer.Argument(help="Words to find (any case, æøå optional; word* for a prefix).")
+        str, typer.Argument(help=_("Words to find (any case, æøå optional; word* for a prefix)."))
     ] = "",
     raw: Annotated[
-        bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
+        bool, typer.Option("--raw", help=_("QUERY is FTS5 syntax, passed through as is."))
     ] = False,
     limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Full-text search with facets; different filters AND, a repeated one ORs."""
+
     from tilflytting.cli import output
     from tilflytting.query.search import search
 
@@ -338,16 +364,19 @@ def search_command(
     output.emit(result, fmt.value)
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    help=_("Entries side by side: places, projects, each list's terms, and how alike they are."),
+)
 def compare_command(
     entries: Annotated[
         list[str],
-        typer.Argument(help="Two or more entries: slug, title, municipality name or number."),
+        typer.Argument(help=_("Two or more entries: slug, title, municipality name or number.")),
     ],
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Entries side by side: places, projects, each list's terms, and how alike they are."""
+
     from tilflytting.cli import output
     from tilflytting.query import reports
 
@@ -356,67 +385,70 @@ def compare_command(
     output.emit(result, fmt.value)
 
 
-@app.command("summarise")
+@app.command("summarise", help=_("The catalog (or the entries the filters choose) in numbers."))
 @with_filters
 def summarise_command(
     request: SearchRequest,
     liste: Annotated[
         str | None,
-        typer.Option("--list", "--liste", help="Only this list (e.g. malgrupper)."),
+        typer.Option("--list", "--liste", help=_("Only this list (e.g. målgrupper).")),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Cross-table by fylke (2024), fylke2012 or region."),
+        typer.Option("--by", help=_("Cross-table by fylke (2024), fylke2012 or region.")),
     ] = None,
     top: Annotated[
-        int | None, typer.Option("--top", min=1, help="Only the N most used terms per list.")
+        int | None, typer.Option("--top", min=1, help=_("Only the N most used terms per list."))
     ] = None,
     folketall: Annotated[
         bool,
-        typer.Option("--folketall", help="Add population growth over the entries' project years."),
+        typer.Option(
+            "--folketall",
+            help=_("Add population growth over the entries' project years, entry by entry."),
+        ),
     ] = False,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The catalog (or the entries the filters choose) in numbers."""
     from tilflytting.cli import output
     from tilflytting.query import reports
     from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
+        filters, notes = output.answer(lambda: resolve_filters(request))
         result = output.answer(
-            lambda: reports.summarise(store, resolve_filters(request)[0], liste, by, top, folketall)
+            lambda: reports.summarise(store, filters, liste, by, top, folketall, notes)
         )
     output.emit(result, fmt.value)
 
 
-app.command("summarize", help="The same as summarise.", hidden=True)(summarise_command)
+app.command("summarize", help=_("The same as summarise."), hidden=True)(summarise_command)
 
 
-@app.command("similar")
+@app.command(
+    "similar", help=_("The entries most like one, by shared terms (rare terms count more).")
+)
 @with_filters
 def similar_command(
     request: SearchRequest,
     entry: Annotated[
-        str, typer.Argument(help="The entry to find others like: slug, title, municipality.")
+        str, typer.Argument(help=_("The entry to find others like: slug, title, municipality."))
     ],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many to show.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_("How many to show."))] = 10,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The entries most like one, by shared terms (rare terms count more)."""
     from tilflytting.cli import output
     from tilflytting.query import reports
     from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
-        result = output.answer(
-            lambda: reports.similar(store, entry, resolve_filters(request)[0], limit)
-        )
+        filters, notes = output.answer(lambda: resolve_filters(request))
+        result = output.answer(lambda: reports.similar(store, entry, filters, limit, notes))
     output.emit(result, fmt.value)
 
 
-@app.command("timeline")
+@app.command("timeline", help=_("Project periods as bars over the years, grouped by entry."))
 @with_filters
 def timeline_command(
     request: SearchRequest,
@@ -424,14 +456,14 @@ def timeline_command(
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Project periods as bars over the years, grouped by entry."""
     from tilflytting.cli import output
     from tilflytting.query import reports
     from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
+        filters, notes = output.answer(lambda: resolve_filters(request))
         result = output.answer(
-            lambda: reports.timeline(store, resolve_filters(request)[0], limit, table_cap(fmt))
+            lambda: reports.timeline(store, filters, limit, table_cap(fmt), notes)
         )
     output.emit(result, fmt.value)
 
@@ -442,38 +474,46 @@ class Referanse(StrEnum):
     distrikt = "distrikt"
 
 
-@app.command("folketall")
+@app.command(
+    "folketall",
+    help=_("Population around an entry (SSB table 07459): per year, over each project period."),
+)
 def folketall_command(
     entry: Annotated[
-        str | None, typer.Argument(help="Slug, title, municipality name or number.")
+        str | None, typer.Argument(help=_("Slug, title, municipality name or number."))
     ] = None,
     referanse: Annotated[
         Referanse,
         typer.Option(
             "--referanse",
-            help="Compare with the rest of the county (2024), the rest of the country, "
-            "or municipalities of similar size.",
+            help=_(
+                "Compare with the rest of the county (2024), the rest of the country, "
+                "or municipalities of similar size."
+            ),
         ),
     ] = Referanse.fylke,
     update: Annotated[
         Path | None,
         typer.Option(
-            "--update", help="Check a newer population CSV (same columns) and use it from now on."
+            "--update",
+            help=_("Check a newer population CSV (same columns) and use it from now on."),
         ),
     ] = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Population around an entry (SSB table 07459): per year, over each project period."""
+
     from tilflytting.cli import output
     from tilflytting.query import population
 
     if update is not None:
         rows = output.answer(lambda: population.checked_update(update))
-        output.message(f"population figures updated: {rows} rows from {update}")
+        output.message(
+            _("population figures updated: {rows} rows from {path}").format(rows=rows, path=update)
+        )
         return
     if entry is None:
-        fail("name an entry, or give --update FILE", 2)
+        fail(_("name an entry, or give --update FILE"), 2)
     with opened(db) as store:
         result = output.answer(lambda: population.folketall(store, entry, referanse.value))
     output.emit(result, fmt.value)
@@ -489,68 +529,87 @@ class ExportFormat(StrEnum):
     datasette_metadata = "datasette-metadata"
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=_("The catalog, or the entries the filters choose, as files for reports and publishing."),
+)
 @with_filters
 def export_command(
     request: SearchRequest,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="What to write.")
+        ExportFormat, typer.Option("--format", "-f", help=_("What to write."))
     ] = ExportFormat.json,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="File (or folder, for yaml and html); default: stdout."),
+        typer.Option(
+            "--out", "-o", help=_("File (or folder, for yaml and html); default: stdout.")
+        ),
     ] = None,
     long: Annotated[
-        bool, typer.Option("--long", help="CSV: one row per list item instead of per entry.")
+        bool, typer.Option("--long", help=_("CSV: one row per list item instead of per entry."))
     ] = False,
     excel: Annotated[
-        bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with BOM, formulas defused.")
+        bool, typer.Option("--excel", help=_("CSV for Excel: UTF-8 with BOM, formulas defused."))
     ] = False,
     by: Annotated[
-        str, typer.Option("--by", help="Markdown: group by fylke (2024) or fylke2012.")
+        str, typer.Option("--by", help=_("Markdown: group by fylke (2024) or fylke2012."))
     ] = "fylke",
     db: DbOption = None,
 ) -> None:
-    """The catalog, or the entries the filters choose, as files for reports and publishing."""
     from tilflytting.cli import output
     from tilflytting.query.reports import selection
     from tilflytting.query.search import resolve_filters
     from tilflytting.report.export import export
 
     with opened(db) as store:
-        chosen = output.answer(lambda: selection(store, resolve_filters(request)[0], fmt.value))
+        filters, notes = output.answer(lambda: resolve_filters(request))
+        output.notes(notes)
+        chosen = output.answer(lambda: selection(store, filters, fmt.value))
     done = output.answer(lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by))
     output.exported(done)
 
 
-@app.command("vocab")
+@app.command(
+    "vocab", help=_("The controlled vocabulary: each list's terms and how many entries use them.")
+)
 def vocab_command(
     liste: Annotated[
         str | None,
         typer.Option(
             "--list",
             "--liste",
-            help="Only this list: aktiviteter, salgsargumenter, samarbeidspartnere or malgrupper.",
+            help=_(
+                "Only this list: aktiviteter, salgsargumenter, samarbeidspartnere or målgrupper "
+                "(singular, plural, with or without æøå)."
+            ),
         ),
     ] = None,
     unmatched: Annotated[
-        bool, typer.Option("--unmatched", help="Free answers no term covers, most frequent first.")
+        bool,
+        typer.Option("--unmatched", help=_("Free answers no term covers, most frequent first.")),
     ] = False,
     apply: Annotated[
         bool,
-        typer.Option("--apply", help="Normalise stored items again after the vocabulary changed."),
+        typer.Option(
+            "--apply", help=_("Normalise stored items again after the vocabulary changed.")
+        ),
     ] = False,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The controlled vocabulary: each list's terms and how many entries use them."""
+
     from tilflytting.cli import output
     from tilflytting.ingest.importer import reapply_vocabulary
     from tilflytting.query import lookup as query
 
     with opened(db) as store:
         if apply:
-            output.message(f"{reapply_vocabulary(store)} entries changed")
+            changed = reapply_vocabulary(store)
+            output.message(
+                ngettext("{count} entry changed", "{count} entries changed", changed).format(
+                    count=changed
+                )
+            )
         report = query.unmatched_report if unmatched else query.term_report
         result = output.answer(lambda: report(store, liste))
     output.emit(result, fmt.value)

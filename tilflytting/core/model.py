@@ -24,6 +24,34 @@ LIST_LABELS: dict[str, str] = {
     "hovedmal": "Hovedmål",
 }
 
+# Every way a list may be named (after folding: æ→ae, ø→o, å→a, lowercase,
+# letters only): `--list målgruppe`, `målgrupper`, `malgrupper`, `Målgrupper`
+# all name the same list, wherever a list is named.
+_LIST_NAMES: dict[str, str] = {
+    "aktivitet": "aktiviteter",
+    "aktiviteter": "aktiviteter",
+    "salgsargument": "salgsargumenter",
+    "salgsargumenter": "salgsargumenter",
+    "viktigstesalgsargument": "salgsargumenter",
+    "viktigstesalgsargumenter": "salgsargumenter",
+    "samarbeidspartner": "samarbeidspartnere",
+    "samarbeidspartnere": "samarbeidspartnere",
+    "samarbeidspartnerer": "samarbeidspartnere",
+    "partner": "samarbeidspartnere",
+    "partnere": "samarbeidspartnere",
+    "malgruppe": "malgrupper",
+    "malgrupper": "malgrupper",
+    "hovedmal": "hovedmal",
+}
+
+
+def list_name(text: str) -> str | None:
+    """The list `text` names, in any of the ways people name it; None if none."""
+    from tilflytting.core.fold import key
+
+    return _LIST_NAMES.get(key(text))
+
+
 Level = Literal["warning", "error"]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from tilflytting.core.fold import key, slugify
+from tilflytting.core.i18n import N_
 from tilflytting.core.model import LISTS, Entry, Item, Place, Problem
 from tilflytting.reference.places import (
     Kommune,
@@ -34,7 +35,7 @@ def normalise(entry: Entry) -> Entry:
     else:
         entry.places = _derived(entry, ref)
     if not entry.places:
-        entry.warn("no municipality or county found for this entry", entry.title_line)
+        entry.warn(N_("no municipality or county found for this entry"), entry.title_line)
     entry.raw_lists = {name: list(items) for name, items in entry.lists.items()}
     apply_vocabulary(entry)
     return entry
@@ -67,7 +68,9 @@ def _stated(entry: Entry, ref: Reference) -> list[Place]:
     for stated in entry.stated_counties:
         county = ref.county(stated)
         if county is None:
-            entry.problems.append(Problem(f"unknown county '{stated}'", None, "error"))
+            entry.problems.append(
+                Problem(N_("unknown county '{name}'").format(name=stated), None, "error")
+            )
         elif not [p for p in places if p.kind == "kommune"]:
             places.append(_county_place(county, ref))
     return places
@@ -88,10 +91,12 @@ def _lookup(stated: str, ref: Reference, entry: Entry) -> Kommune | None:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        message = f"unknown municipality '{stated}'"
+        message = N_("unknown municipality '{name}'").format(name=stated)
     else:
         options = ", ".join(f"{k.name} ({k.fylke_2012 or k.fylke_2024})" for k in hits)
-        message = f"municipality '{stated}' is ambiguous: write one of {options}"
+        message = N_("municipality '{name}' is ambiguous: write one of {options}").format(
+            name=stated, options=options
+        )
     entry.problems.append(Problem(message, None, "error"))
     return None
 
@@ -137,7 +142,10 @@ def _disambiguate(kommuner: list[Kommune], evidence: list[str], entry: Entry) ->
         if len(namesakes) == 1:
             chosen.append(namesakes[0])
         else:
-            entry.warn(f"municipality '{name}' is ambiguous here; not resolved", entry.title_line)
+            entry.warn(
+                N_("municipality '{name}' is ambiguous here; not resolved").format(name=name),
+                entry.title_line,
+            )
     return chosen
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tilflytting.core.fold import fold, key, strip_controls
+from tilflytting.core.i18n import N_
 from tilflytting.core.model import Entry, Heading, Item, Project
 from tilflytting.ingest.decode import split_lines
 from tilflytting.ingest.periods import Period, find_periods, parse_period
@@ -173,7 +174,7 @@ def parse_page(text: str) -> Entry:
     parser = _PageParser(lines)
     entry = parser.run()
     if removed:
-        entry.warn(f"removed {removed} control character(s)")
+        entry.warn(N_("removed {count} control character(s)").format(count=removed))
     return entry
 
 
@@ -204,7 +205,7 @@ class _PageParser:
             self.entry.areas = [a.strip() for a in areas.split(splitter) if a.strip()]
             first = self._next_nonblank()
         if first is None or first.bullet is not None or heading_kind(first.text):
-            raise PageError("page has no title", first.no if first else None)
+            raise PageError(N_("page has no title"), first.no if first else None)
         self.entry.title, self.entry.title_line = first.text, first.no
         self._read_lead()
 
@@ -324,7 +325,10 @@ class _PageParser:
             self.state.period_mode = folded in PERIOD_HEADINGS
             self.entry.headings.append(Heading(line.text, "tekst", line.no))
         elif self.state.lists_started and _looks_like_heading(line):
-            self.entry.warn(f"unknown heading '{line.text}' kept in the text", line.no)
+            self.entry.warn(
+                N_("unknown heading '{heading}' kept in the text").format(heading=line.text),
+                line.no,
+            )
             self.entry.headings.append(Heading(line.text, "ukjent", line.no))
         self._text_line(line, self.state.period_mode)
 
@@ -333,13 +337,15 @@ class _PageParser:
         state = self.state
         if state.kind is not None and not state.items:
             heading = next(h for h in reversed(self.entry.headings) if h.kind == state.kind)
-            self.entry.warn(f"heading '{heading.text}' has no items", heading.line)
+            self.entry.warn(
+                N_("heading '{heading}' has no items").format(heading=heading.text), heading.line
+            )
         self.state = _Section(lists_started=state.lists_started)
 
     def _add_item(self, section: str, text: str, line: int) -> None:
         text = " ".join(text.split())
         if not text:
-            self.entry.warn("empty list item", line)
+            self.entry.warn(N_("empty list item"), line)
             return
         target = self.entry.main_goal if section == "hovedmal" else self.entry.lists[section]
         target.append(Item(text, line))
@@ -360,12 +366,13 @@ class _PageParser:
     def _mark_cut(self, body: list[Line], closing_at: int) -> None:
         if closing_at < len(self.lines):
             self.entry.warn(
-                "page is cut off in its closing block; imported as incomplete", self.lines[-1].no
+                N_("page is cut off in its closing block; imported as incomplete"),
+                self.lines[-1].no,
             )
             return
         last = next((ln for ln in reversed(body) if not ln.blank), None)
         line_no = last.no if last else None
-        self.entry.warn("page is cut off before its end; imported as incomplete", line_no)
+        self.entry.warn(N_("page is cut off before its end; imported as incomplete"), line_no)
         for items in [*self.entry.lists.values(), self.entry.main_goal]:
             if items and items[-1].line == line_no:
                 items[-1].truncated = True

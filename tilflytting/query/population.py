@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from tilflytting.core.i18n import N_, _
 from tilflytting.core.model import Entry, Place
 from tilflytting.query.lookup import QueryError, show_entry
-from tilflytting.query.results import FolketallResult
+from tilflytting.query.results import (
+    Change,
+    FolketallResult,
+    GrowthEntry,
+    GrowthSummary,
+    PeriodChange,
+    PopulationSpan,
+    SeriesPoint,
+)
 from tilflytting.reference.places import reference
 from tilflytting.reference.population import (
     ATTRIBUTION,
@@ -30,9 +39,11 @@ REFERENCES = ("fylke", "landet", "distrikt")
 # `distrikt`: municipalities whose population at project start was between
 # half and twice the area's.
 SIMILAR_SIZE = (0.5, 2.0)
-CAVEAT = (
-    "Tallene viser utviklingen, ikke effekten av tiltaket: flytting har mange årsaker, "
-    "og en forskjell mot referansen er ikke bevis for at tiltaket virket."
+# Notes travel in the JSON in English (the same in every language) and are
+# shown in the run's language (core.i18n.localise).
+CAVEAT = N_(
+    "The figures show the change, not the effect of the work: people move for many "
+    "reasons, and a difference from the reference is no proof that the work had an effect."
 )
 
 
@@ -41,9 +52,13 @@ def checked_update(path: Path) -> int:
     try:
         return update(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise QueryError(f"{path}: cannot read: {exc}") from None
+        raise QueryError(_("{path}: cannot read: {error}").format(path=path, error=exc)) from None
     except ValueError as exc:
-        raise QueryError(f"{path}: {exc}; the population figures were not changed") from None
+        raise QueryError(
+            _("{path}: {error}; the population figures were not changed").format(
+                path=path, error=exc
+            )
+        ) from None
 
 
 # -- an entry's area ------------------------------------------------------------------
@@ -69,14 +84,18 @@ def area_of(entry: Entry, notes: bool = True) -> Area:
     if counties:
         ref = reference()
         numbers = [k.nr_2024 for k in ref.kommuner if k.nr_2024 and k.fylke_2024 in counties]
-        note = f"Oppføringen har ingen kommune; hele {' og '.join(counties)} er brukt."
+        note = N_("The entry names no municipality; all of {counties} is used.").format(
+            counties=", ".join(counties)
+        )
         return Area(" og ".join(counties), numbers, counties, [note])
-    raise QueryError(f"'{entry.slug}' has no municipality or county to count people in")
+    raise QueryError(
+        _("'{slug}' has no municipality or county to count people in").format(slug=entry.slug)
+    )
 
 
 def _place_label(place: Place) -> str:
     if place.name and place.name_2024 and place.name != place.name_2024:
-        return f"{place.name} (nå {place.name_2024} {place.nr_2024})"
+        return f"{place.name} (→ {place.name_2024} {place.nr_2024})"
     return f"{place.name or place.name_2024} {place.nr_2024}"
 
 
@@ -96,7 +115,11 @@ def _merger_notes(numbers: list[str]) -> list[str]:
         summed = [y for y in data.series(number) if merged and y < merged]
         if parts and summed:
             names = ", ".join([k.name for k in parts] + ([now.name] if now.nr_2012 else []))
-            notes.append(f"{now.name} {number}: tallene før {merged} er summen av {names}.")
+            notes.append(
+                N_("{name} {number}: the figures before {year} are the sum of {names}.").format(
+                    name=now.name, number=number, year=merged, names=names
+                )
+            )
     return notes
 
 
@@ -133,15 +156,18 @@ def reference_numbers(
     if kind == "fylke" and len(area.numbers) < len(_county_numbers(area.counties)):
         counties = set(area.counties)
         numbers = [n for n in usable if _county_of(n) in counties]
-        return f"resten av {' og '.join(area.counties)}", numbers
+        return N_("the rest of {counties}").format(counties=", ".join(area.counties)), numbers
     if kind in ("fylke", "landet"):
-        return "resten av landet", usable
+        return N_("the rest of the country"), usable
     own = data.total(area.numbers).get(start)
     if own is None:
-        return "kommuner av lik størrelse", []
+        return N_("municipalities of similar size"), []
     low, high = (own * f for f in SIMILAR_SIZE)
     similar = [n for n in usable if low <= data.series(n).get(start, 0) <= high]
-    return f"kommuner med {low:,.0f}–{high:,.0f} innbyggere i {start}".replace(",", " "), similar
+    label = N_("municipalities with {low}–{high} inhabitants in {year}").format(
+        low=round(low), high=round(high), year=start
+    )
+    return label, similar
 
 
 def _county_numbers(counties: list[str]) -> list[str]:
@@ -159,23 +185,22 @@ def _counties_by_number() -> dict[str, str]:
     return {k.nr_2024: k.fylke_2024 for k in reference().kommuner if k.nr_2024 and k.fylke_2024}
 
 
-def change(series: Series, start: int, end: int) -> dict[str, Any]:
+def change(series: Series, start: int, end: int) -> Change:
     """Persons and percent from 1 January `start` to 1 January `end`."""
     first, last = series.get(start), series.get(end)
     if first is None or last is None:
-        return {"fra": start, "til": end, "personer": None, "prosent": None}
-    return {
-        "fra": start,
-        "til": end,
-        "personer": last - first,
-        "prosent": round(100 * (last - first) / first, 2),
-    }
+        return Change(start, end, None, None)
+    return Change(start, end, last - first, round(100 * (last - first) / first, 2))
 
 
 def folketall(store: Store, name: str, kind: str = "fylke") -> FolketallResult:
     """Population around one entry; its `data` is documented in docs/json.md."""
     if kind not in REFERENCES:
-        raise QueryError(f"--referanse takes {', '.join(REFERENCES)}, not '{kind}'")
+        raise QueryError(
+            _("--referanse takes {choices}, not '{text}'").format(
+                choices=", ".join(REFERENCES), text=kind
+            )
+        )
     entry = show_entry(store, name).entry
     data = population()
     area = area_of(entry)
@@ -187,25 +212,22 @@ def folketall(store: Store, name: str, kind: str = "fylke") -> FolketallResult:
     label, numbers = reference_numbers(kind, area, data, base)
     other = data.total(numbers)
     return FolketallResult(
-        {
-            "slug": entry.slug,
-            "tittel": entry.title,
-            "omrade": {"navn": area.name, "kommunenummer": area.numbers, "merknader": area.notes},
-            "referanse": {"type": kind, "navn": label, "kommuner": len(numbers)},
-            "indeksar": base,
-            "serie": [
-                {
-                    "ar": year,
-                    "folketall": own.get(year),
-                    "indeks": _index(own, year, base),
-                    "referanse_indeks": _index(other, year, base),
-                }
-                for year in data.years
-            ],
-            "perioder": [_period_json(p, own, other) for p in periods],
-            "merknader": _plain_words(entry, periods, own, data),
-            "kilde": ATTRIBUTION,
-        }
+        slug=entry.slug,
+        title=entry.title,
+        area=area.name,
+        numbers=area.numbers,
+        area_notes=area.notes,
+        reference_kind=kind,
+        reference_name=label,
+        reference_count=len(numbers),
+        index_year=base,
+        series=[
+            SeriesPoint(year, own.get(year), _index(own, year, base), _index(other, year, base))
+            for year in data.years
+        ],
+        periods=[_period_change(p, own, other) for p in periods],
+        notes=_plain_words(entry, periods, own, data),
+        source=ATTRIBUTION,
     )
 
 
@@ -215,7 +237,7 @@ def _index(series: Series, year: int, base: int) -> float | None:
     return round(100 * series[year] / series[base], 1)
 
 
-def _period_json(period: Period, own: Series, other: Series) -> dict[str, Any]:
+def _period_change(period: Period, own: Series, other: Series) -> PeriodChange:
     length = period.end - period.start
     during, before = (
         change(own, period.start, period.end),
@@ -223,16 +245,9 @@ def _period_json(period: Period, own: Series, other: Series) -> dict[str, Any]:
     )
     reference_change = change(other, period.start, period.end)
     difference = None
-    if during["prosent"] is not None and reference_change["prosent"] is not None:
-        difference = round(during["prosent"] - reference_change["prosent"], 2)
-    return {
-        "prosjekt": period.name,
-        "prosjektperiode": period.label,
-        "under": during,
-        "foer": before,
-        "referanse": reference_change,
-        "differanse_prosentpoeng": difference,
-    }
+    if during.percent is not None and reference_change.percent is not None:
+        difference = round(during.percent - reference_change.percent, 2)
+    return PeriodChange(period.name, period.label, during, before, reference_change, difference)
 
 
 def _plain_words(
@@ -241,14 +256,20 @@ def _plain_words(
     words = [CAVEAT]
     missing = [y for y in data.years if y not in own]
     if missing:
-        words.append(f"Mangler tall for {_years(missing)}: vist som tomme, ikke fylt inn.")
+        words.append(
+            N_("No figures for {years}: shown as empty, not filled in.").format(
+                years=_years(missing)
+            )
+        )
     early = [p.name for p in periods if p.start - (p.end - p.start) < data.years[0]]
     if early:
         words.append(
-            f"Tallene begynner i {data.years[0]}: årene like før er ukjente for {', '.join(early)}."
+            N_(
+                "The figures begin in {year}: the years just before are unknown for {names}."
+            ).format(year=data.years[0], names=", ".join(early))
         )
     if len(periods) < len(entry.projects):
-        words.append("Prosjekter uten lesbart startår er ikke med.")
+        words.append(N_("Projects without a readable start year are left out."))
     return words
 
 
@@ -260,7 +281,7 @@ def _years(years: list[int]) -> str:
     )
 
 
-def summary_line(entry: Entry) -> str | None:
+def summary_line(entry: Entry) -> PopulationSpan | None:
     """`show`'s line: population at the first project's start and the last's
     end; a project still running ends at the area's latest figures."""
     try:
@@ -275,23 +296,14 @@ def summary_line(entry: Entry) -> str | None:
         return None
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     moved = change(series, start, end)
-    if moved["personer"] is None:
-        return f"Folketall: ingen tall for {start}–{end} (SSB)"
-    return (
-        f"Folketall 1.1.{start}: {_number(series[start])} → 1.1.{end}: {_number(series[end])} "
-        f"({_number(moved['personer'], sign=True)}, {moved['prosent']:+.1f} %) (SSB)"
+    return PopulationSpan(
+        start, end, series.get(start), series.get(end), moved.persons, moved.percent
     )
-
-
-def _number(value: int, sign: bool = False) -> str:
-    """Norwegian thousands: 2 132; with `sign`, +39 or −39."""
-    text = f"{value:+,}" if sign else f"{value:,}"
-    return text.replace(",", " ")
 
 
 def span_change(
     entry: Entry, data: PopulationData, others: dict[tuple[str, ...], Series] | None = None
-) -> dict[str, Any] | None:
+) -> GrowthEntry | None:
     """The entry's population change over all its projects (first start with
     figures to last end), against the rest of its county; None if unknown.
     `others` keeps the rest-of-county sums between calls: entries about the
@@ -310,31 +322,33 @@ def span_change(
     if place not in memo:
         memo[place] = data.total(reference_numbers("fylke", area, data, start)[1])
     other = change(memo[place], start, end)
-    if own["prosent"] is None or other["prosent"] is None or end <= start:
+    if own.percent is None or other.percent is None or end <= start:
         return None
-    return {
-        "slug": entry.slug,
-        "fra": start,
-        "til": end,
-        "endring_prosent": own["prosent"],
-        "referanse_prosent": other["prosent"],
-        "differanse_prosentpoeng": round(own["prosent"] - other["prosent"], 2),
-    }
+    return GrowthEntry(
+        slug=entry.slug,
+        title=entry.title,
+        area=area.name,
+        start=start,
+        end=end,
+        percent=own.percent,
+        reference_percent=other.percent,
+        difference=round(own.percent - other.percent, 2),
+    )
 
 
-def growth_summary(entries: list[Entry]) -> dict[str, Any]:
+def growth_summary(entries: list[Entry]) -> GrowthSummary:
     """How many entries grew over their project periods, and how many grew
     more than the rest of their county."""
     data, others = population(), dict[tuple[str, ...], Series]()
     found = [c for c in (span_change(e, data, others) for e in entries) if c is not None]
-    return {
-        "med_tall": len(found),
-        "uten_tall": len(entries) - len(found),
-        "vekst": sum(1 for c in found if c["endring_prosent"] > 0),
-        "nedgang": sum(1 for c in found if c["endring_prosent"] <= 0),
-        "bedre_enn_referansen": sum(1 for c in found if c["differanse_prosentpoeng"] > 0),
-        "svakere_enn_referansen": sum(1 for c in found if c["differanse_prosentpoeng"] <= 0),
-        "oppforinger": found,
-        "kilde": ATTRIBUTION,
-        "merknad": CAVEAT,
-    }
+    return GrowthSummary(
+        with_figures=len(found),
+        without_figures=len(entries) - len(found),
+        grew=sum(1 for c in found if c.percent > 0),
+        declined=sum(1 for c in found if c.percent <= 0),
+        better=sum(1 for c in found if c.difference > 0),
+        weaker=sum(1 for c in found if c.difference <= 0),
+        entries=found,
+        source=ATTRIBUTION,
+        note=CAVEAT,
+    )

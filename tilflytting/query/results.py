@@ -1,106 +1,288 @@
 """The result objects commands hand to the output layer (the pattern of
 pypa/pipx: each command returns one; one renderer draws it as a table, another
-prints it as JSON, CSV or Markdown). Light on purpose: importing this costs
-nothing, so output code need not load the vocabulary or YAML to know them."""
+prints it as JSON, CSV or Markdown).
+
+Typed, and holding domain objects (Entry, counts, series), never JSON: the
+documented JSON of each result is made in one place, `report/contract.py`.
+Light on purpose: importing this costs nothing, so output code need not load
+the vocabulary or YAML to know them.
+
+To add a field to a command's output: add it here, fill it where the query
+builds the result, and add its key in report/contract.py and docs/json.md (a
+test checks those two agree).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from tilflytting.core.model import Entry
 
 
 @dataclass
-class EntryList:
-    """Rows for `list`: one summary per entry."""
+class Notes:
+    """What typed filter values were taken to mean (shown on stderr)."""
 
-    rows: list[dict[str, Any]]
-    total: int | None = None  # set when `rows` were cut short to fit a table
+    notes: list[str] = field(default_factory=list)
+
+
+# -- list, show, search ----------------------------------------------------------
+@dataclass
+class EntryList:
+    """Rows for `list`: one entry per row."""
+
+    entries: list[Entry]
+    total: int | None = None  # set when `entries` were cut short to fit a table
+
+
+@dataclass
+class PopulationSpan:
+    """`show`'s population line: 1 January of `start` to 1 January of `end`."""
+
+    start: int
+    end: int
+    first: int | None  # population then (None: no figures)
+    last: int | None
+    persons: int | None
+    percent: float | None
 
 
 @dataclass
 class EntryDetail:
-    """One entry for `show`, in the JSON shape, plus the Entry for YAML."""
+    """One entry for `show` (the JSON, the table and YAML are all made from it)."""
 
-    data: dict[str, Any]
     entry: Entry
     sources: bool = False
-    population: str | None = None  # one line for the table view
+    population: PopulationSpan | None = None
 
 
 @dataclass
-class TableResult:
-    """A plain table: the shape of most reports (`vocab`, `summarise`, ...).
-    JSON prints `rows`; the table view shows `columns` in order."""
-
-    title: str
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    caption: str | None = None
+class SearchHit:
+    entry: Entry
+    score: float  # higher is better; 0 without search words
+    snippet: str
+    matched: list[tuple[str, str]]  # facet terms that matched: (list, term)
 
 
 @dataclass
-class SearchResult:
-    rows: list[dict[str, Any]]  # entry JSON plus score, snippet, treff
-    words: list[str]  # folded words searched, for highlighting
-    notes: list[str] = field(default_factory=list)  # what typed values were taken to mean
+class SearchResult(Notes):
+    hits: list[SearchHit] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # folded words searched, for highlighting
     hint: str | None = None  # why nothing was found
-    total: int | None = None  # set when `rows` were cut short to fit a table
+    total: int | None = None  # set when `hits` were cut short to fit a table
+
+
+# -- vocab --------------------------------------------------------------------------
+@dataclass
+class TermCount:
+    """A term of a list (None: the free answers) and the entries using it."""
+
+    liste: str
+    term: str | None
+    label: str
+    entries: int
+    share: float  # of all entries counted, 0-1, three decimals
 
 
 @dataclass
-class Report:
-    """Several tables with one JSON document behind them."""
+class VocabResult:
+    total: int  # entries in the catalog
+    rows: list[TermCount]
 
-    title: str
-    data: dict[str, Any]
-    tables: list[TableResult] = field(default_factory=list)
+
+@dataclass
+class FreeAnswer:
+    liste: str
+    text: str
+    entries: int
+
+
+@dataclass
+class UnmatchedResult:
+    rows: list[FreeAnswer]
+
+
+# -- compare ------------------------------------------------------------------------
+@dataclass
+class CompareRow:
+    term: str | None  # None: a free answer, `label` is its text
+    label: str
+    has: list[bool]  # per entry, in the order asked
 
 
 @dataclass
 class CompareResult:
-    entries: list[dict[str, Any]]  # entry JSON, in the order asked
-    lists: dict[str, list[dict[str, Any]]]  # list -> rows {term, etikett, har: [bool]}
+    entries: list[Entry]  # in the order asked
+    lists: dict[str, list[CompareRow]]
     similarity: dict[str, float | None]  # list (and "samlet") -> share of terms in common
 
-    @property
-    def data(self) -> dict[str, Any]:
-        return {
-            "oppforinger": [
-                {
-                    k: e[k]
-                    for k in (
-                        "slug",
-                        "tittel",
-                        "kommuner",
-                        "fylker",
-                        "fylker_2012",
-                        "region",
-                        "prosjekter",
-                    )
-                }
-                for e in self.entries
-            ],
-            "lister": self.lists,
-            "likhet": self.similarity,
-        }
+
+# -- similar ------------------------------------------------------------------------
+@dataclass
+class SharedTerm:
+    liste: str
+    term: str
+    label: str
 
 
 @dataclass
-class TimelineResult:
-    entries: list[dict[str, Any]]  # {slug, tittel, prosjekter: [{navn, fra, til, pagaende}]}
-    first: int
-    last: int  # this year: open-ended projects run to here
+class SimilarHit:
+    slug: str
+    title: str
+    score: float  # 0-1
+    shared: list[SharedTerm]  # rarest first
+
+
+@dataclass
+class SimilarResult(Notes):
+    target: str = ""  # the slug of the entry others are compared with
+    hits: list[SimilarHit] = field(default_factory=list)
+
+
+# -- summarise ----------------------------------------------------------------------
+@dataclass
+class FreeCount:
+    entries: int  # entries with free answers
+    answers: int
+
+
+@dataclass
+class GroupCount:
+    count: int
+    share: float  # of the group's entries
+
+
+@dataclass
+class CrossRow:
+    term: str
+    label: str
+    groups: dict[str, GroupCount]  # every group, by name
+
+
+@dataclass
+class GrowthEntry:
+    """One entry's population change over its project years."""
+
+    slug: str
+    title: str
+    area: str
+    start: int
+    end: int
+    percent: float
+    reference_percent: float
+    difference: float  # percentage points
+
+
+@dataclass
+class GrowthSummary:
+    with_figures: int
+    without_figures: int
+    grew: int
+    declined: int
+    better: int  # than the reference
+    weaker: int
+    entries: list[GrowthEntry]
+    source: str
+    note: str
+
+
+@dataclass
+class SummaryResult(Notes):
+    entries: int = 0
+    kommuner: int = 0
+    fylker_2012: int = 0
+    fylker_2024: int = 0
+    lists: dict[str, list[TermCount]] = field(default_factory=dict)
+    free: dict[str, FreeCount] = field(default_factory=dict)
+    by: str | None = None  # the grouping of `cross`, as typed
+    cross: dict[str, list[CrossRow]] | None = None
+    started: dict[int, int] = field(default_factory=dict)  # projects by start year
+    active: dict[int, int] = field(default_factory=dict)  # projects running each year
+    growth: GrowthSummary | None = None
+
+
+# -- timeline ------------------------------------------------------------------------
+@dataclass
+class TimelineProject:
+    name: str
+    start: int | None
+    end: int | None
+    ongoing: bool
+    shown_to: int | None  # where the bar ends
+
+
+@dataclass
+class TimelineEntry:
+    slug: str
+    title: str
+    projects: list[TimelineProject]
+
+
+@dataclass
+class TimelineResult(Notes):
+    entries: list[TimelineEntry] = field(default_factory=list)
+    first: int = 0
+    last: int = 0  # this year: open-ended projects run to here
     total: int | None = None  # set when `entries` were cut short to fit a table
 
-    @property
-    def data(self) -> dict[str, Any]:
-        return {"fra": self.first, "til": self.last, "oppforinger": self.entries}
+
+# -- folketall -----------------------------------------------------------------------
+@dataclass
+class Change:
+    """Persons and percent from 1 January `start` to 1 January `end`."""
+
+    start: int
+    end: int
+    persons: int | None
+    percent: float | None
+
+
+@dataclass
+class PeriodChange:
+    project: str
+    label: str  # the project's years as the catalog gives them
+    during: Change
+    before: Change
+    reference: Change
+    difference: float | None  # percentage points
+
+
+@dataclass
+class SeriesPoint:
+    year: int
+    population: int | None
+    index: float | None
+    reference_index: float | None
 
 
 @dataclass
 class FolketallResult:
-    """Population around one entry: `data` is the documented JSON."""
+    """Population around one entry."""
 
-    data: dict[str, Any]
+    slug: str
+    title: str
+    area: str
+    numbers: list[str]  # 2024 municipality numbers summed
+    area_notes: list[str]
+    reference_kind: str
+    reference_name: str
+    reference_count: int
+    index_year: int
+    series: list[SeriesPoint]
+    periods: list[PeriodChange]
+    notes: list[str]
+    source: str
+
+
+Result = (
+    EntryList
+    | EntryDetail
+    | SearchResult
+    | VocabResult
+    | UnmatchedResult
+    | CompareResult
+    | SimilarResult
+    | SummaryResult
+    | TimelineResult
+    | FolketallResult
+)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
 
 from tilflytting.core import clock
 from tilflytting.core.fold import fold, key
+from tilflytting.core.i18n import _
 from tilflytting.core.model import Entry, SearchFilters, SearchRequest
-from tilflytting.query.lookup import QueryError, county_name, entry_json, kommune_names
-from tilflytting.query.results import SearchResult
+from tilflytting.query.lookup import QueryError, county_name, kommune_names
+from tilflytting.query.results import SearchHit, SearchResult
 from tilflytting.reference.places import reference
 from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
 from tilflytting.store.database import Store
@@ -90,7 +90,11 @@ def resolve_filters(request: SearchRequest) -> tuple[SearchFilters, list[str]]:
         request.span_to,
     )
     if request.span_from and request.span_to and request.span_from > request.span_to:
-        raise QueryError(f"--fra {request.span_from} is after --til {request.span_to}")
+        raise QueryError(
+            _("--fra {start} is after --til {end}").format(
+                start=request.span_from, end=request.span_to
+            )
+        )
     return filters, notes
 
 
@@ -118,7 +122,11 @@ def _region(text: str) -> str:
     for region in regions:
         if key(region) == key(text):
             return region
-    raise QueryError(f"unknown region '{text}'; known regions: {', '.join(regions)}")
+    raise QueryError(
+        _("unknown region '{text}'; known regions: {names}").format(
+            text=text, names=", ".join(regions)
+        )
+    )
 
 
 # -- searching -------------------------------------------------------------------
@@ -134,29 +142,31 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
     except sqlite3.OperationalError as exc:
         if not request.raw:
             raise  # a bug in build_match, not the user's fault: let it show
-        raise QueryError(f"invalid FTS5 query {request.text!r}: {exc}") from None
+        raise QueryError(
+            _("invalid FTS5 query {text}: {error}").format(text=repr(request.text), error=exc)
+        ) from None
     total = None
     if cap is not None and len(hits) > cap:
         hits, total = hits[:cap], store.count_matches(match, filters)
     entries = store.load_entries([entry_id for entry_id, _ in hits])
-    rows = [
-        _row(entry, score, words, filters) for entry, (_, score) in zip(entries, hits, strict=True)
+    found = [
+        _hit(entry, score, words, filters)
+        for entry, (_id, score) in zip(entries, hits, strict=True)
     ]
-    hint = None if rows else _why_empty(store, match, filters, request)
-    return SearchResult(rows, words, notes, hint, total)
+    hint = None if found else _why_empty(store, match, filters, request)
+    return SearchResult(notes, found, words, hint, total)
 
 
-def _row(entry: Entry, score: float, words: list[str], filters: SearchFilters) -> dict[str, Any]:
-    data = entry_json(entry)
-    data["score"] = round(-score, 4)  # bm25 is lower for better: turned round, higher is better
-    data["snippet"] = snippet(entry, words)
-    data["treff"] = [
-        f"{liste}:{item.term}"
+def _hit(entry: Entry, score: float, words: list[str], filters: SearchFilters) -> SearchHit:
+    matched = [
+        (liste, item.term)
         for liste, wanted in filters.terms.items()
         for item in entry.lists[liste]
-        if any(item.term == term and detail in (None, item.detail) for term, detail in wanted)
+        if item.term
+        and any(item.term == term and detail in (None, item.detail) for term, detail in wanted)
     ]
-    return data
+    # bm25 is lower for better: turned round, higher is better
+    return SearchHit(entry, round(-score, 4), snippet(entry, words), matched)
 
 
 def snippet(entry: Entry, words: list[str]) -> str:
@@ -184,10 +194,11 @@ def _why_empty(
     """Which condition emptied the result: how many each one finds alone."""
     # Counted, not fetched: a word on every page of 100,000 is counted in ms.
     if not store.count_matches(None, SearchFilters()):
-        return "the catalog is empty; import entries with: tilflytting import"
+        return _("the catalog is empty; import entries with: tilflytting import")
     alone: list[str] = []
     if match is not None:
-        alone.append(f"the words '{request.text}': {store.count_matches(match, SearchFilters())}")
+        count = store.count_matches(match, SearchFilters())
+        alone.append(_("the words '{text}'").format(text=request.text) + f": {count}")
     for liste, wanted in filters.terms.items():
         count = store.count_matches(None, SearchFilters(terms={liste: wanted}))
         alone.append(f"{FACET_OPTIONS[liste]}: {count}")
@@ -207,5 +218,7 @@ def _why_empty(
         if single != SearchFilters(this_year=single.this_year):
             alone.append(f"{option}: {store.count_matches(None, single)}")
     if len(alone) == 1:
-        return f"nothing matches {alone[0].rsplit(':', 1)[0]}"
-    return "no entry fits all of these together; alone they find " + ", ".join(alone)
+        return _("nothing matches {what}").format(what=alone[0].rsplit(":", 1)[0])
+    return _("no entry fits all of these together; alone they find {counts}").format(
+        counts=", ".join(alone)
+    )
