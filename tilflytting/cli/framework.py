@@ -75,6 +75,10 @@ def _patch(core: Any, exceptions: Any, formatting: Any, utils: Any) -> None:
         def write_heading(self, heading: str) -> None:
             super().write_heading(_(heading))
 
+        def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
+            # The --help option's own help is the framework's.
+            super().write_dl([(term, _(text)) for term, text in rows], *args, **kwargs)
+
     core.Context.formatter_class = Formatter
 
     def show_usage_error(self: Any, file: IO[Any] | None = None) -> None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from tilflytting.core.collate import sort_key
 from tilflytting.core.fold import key
-from tilflytting.core.i18n import N_, _
+from tilflytting.core.i18n import _
 from tilflytting.core.model import LISTS, list_name
 from tilflytting.query.results import (
     EntryDetail,
@@ -181,7 +181,9 @@ def pick_lists(liste: str | None) -> tuple[str, ...]:
     return (found,)
 
 
-FREE_LABEL = N_("(free text)")
+# The label of the row that counts free answers: machine text in JSON and CSV
+# (as before), shown in the run's language in tables.
+FREE_LABEL = "(fritekst)"
 
 
 def term_report(store: Store, liste: str | None = None) -> VocabResult:

@@ -122,22 +122,6 @@ class Grid:
     justify: list[str] = field(default_factory=list)
     # Cells that stand for a group (a timeline's entry): bold, alone on their line.
     group_rows: set[int] = field(default_factory=set)
-    # Columns left out of the table, rightmost first, before a label is wrapped
-    # (slugs beside their labels: the machine formats keep them).
-    optional: list[int] = field(default_factory=list)
-
-    def without(self, index: int) -> Grid:
-        keep = [i for i in range(len(self.headers)) if i != index]
-        return Grid(
-            [self.headers[i] for i in keep],
-            [self.kinds[i] for i in keep],
-            [[row[i] for i in keep] for row in self.rows],
-            self.title,
-            self.caption,
-            [self.justify[i] for i in keep] if self.justify else [],
-            self.group_rows,
-            [i - (i > index) for i in self.optional if i != index],
-        )
 
 
 def _longest_word(text: str) -> int:
@@ -164,21 +148,11 @@ def _widths(grid: Grid) -> tuple[list[int], list[int]]:
     return low, high
 
 
-def layout(grid: Grid, width: int) -> tuple[Grid, list[int] | None]:
-    """The grid (less optional columns where that spares wrapping) and column
-    widths that fit `width` without splitting a word; None: no such widths."""
+def layout(grid: Grid, width: int) -> list[int] | None:
+    """Column widths that fit `width` without splitting a word; None: none do."""
     if _fits(grid, width, natural=True):
-        return grid, _widths(grid)[1]
-    narrower = grid
-    for index in sorted(grid.optional, reverse=True):
-        narrower = narrower.without(index)
-        if _fits(narrower, width, natural=True):
-            return narrower, _widths(narrower)[1]
-    if _fits(grid, width, natural=False):
-        return grid, fit(grid, width)
-    if _fits(narrower, width, natural=False):
-        return narrower, fit(narrower, width)
-    return grid, None
+        return _widths(grid)[1]
+    return fit(grid, width)
 
 
 def _fits(grid: Grid, width: int, natural: bool) -> bool:
@@ -216,7 +190,7 @@ def grid_view(grid: Grid, width: int) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if grid.title:
         parts.append(Text(grid.title, style="bold"))
-    grid, widths = layout(grid, width)
+    widths = layout(grid, width)
     if widths is None:
         parts += _stacked(grid)
     else:
@@ -257,9 +231,11 @@ def _stacked(grid: Grid) -> list[RenderableType]:
             group.stylize("bold")
             blocks.append(group)
             continue
-        lines = [row[0].copy()]
-        lines[0].stylize("bold")
-        for header, cell in zip(grid.headers[1:], row[1:], strict=True):
+        lines = []
+        for index, (header, cell) in enumerate(zip(grid.headers, row, strict=True)):
+            if index == 0:
+                cell = cell.copy()
+                cell.stylize("bold")
             if cell.plain.strip():
                 label = f"{header.replace(chr(10), ' / ')}: " if header.strip() else ""
                 value = Text(" · ").join(cell.split("\n"))
@@ -292,8 +268,6 @@ def section_grid(section: Section) -> Grid:
         title=section.title,
         caption=section.caption,
         justify=["right" if c.kind in numeric else "left" for c in shown],
-        # A slug beside its label is left out first when room is short.
-        optional=[i for i, c in enumerate(shown) if c.kind == "slug" and i > 0],
     )
 
 

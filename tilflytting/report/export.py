@@ -60,7 +60,7 @@ def export(
         from tilflytting.report.site import write_site
 
         return Exported(write_site(entries, _folder(out), summary), count=len(entries))
-    text = _text(entries, fmt, long=long, excel=excel, by=by, database=database)
+    text = _text(entries, fmt, long, excel, by, database)
     if out is None:
         return Exported(text=text, count=len(entries))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -78,18 +78,17 @@ def _folder(out: Path | None) -> Path:
     return out
 
 
-def _text(entries: list[Entry], fmt: str, **options: Any) -> str:
+def _text(entries: list[Entry], fmt: str, long: bool, excel: bool, by: str, database: str) -> str:
     if fmt == "json":
         return dumps(export_json(entries))
     if fmt == "jsonl":
         return json_lines([export_line_json(e) for e in entries])
     if fmt == "csv":
-        table = item_rows(entries) if options["long"] else entry_rows(entries)
-        return write_csv([table], excel=options["excel"])
+        return write_csv([item_rows(entries) if long else entry_rows(entries)], excel=excel)
     if fmt == "markdown":
-        return _markdown(entries, options["by"])
+        return _markdown(entries, by)
     if fmt == "datasette-metadata":
-        return dumps(datasette_metadata(options["database"]))
+        return dumps(datasette_metadata(database))
     raise ExportError(
         _("--format takes {choices}, not '{text}'").format(choices=", ".join(FORMATS), text=fmt)
     )

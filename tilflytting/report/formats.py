@@ -141,7 +141,9 @@ def write_csv(tables: list[Section], excel: bool = False) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     writer.writerow(columns)
     for table in tables:
-        for row in table.rows:
+        human = {c.key for c in table.columns if not c.csv}  # another table's column may share it
+        for full in table.rows:
+            row = {k: v for k, v in full.items() if k not in human}
             values = {"tabell": table.key, **row} if several else row
             cells = [csv_value(values.get(c), kinds.get(c, "text")) for c in columns]
             writer.writerow([_defused(cell) if excel else cell for cell in cells])

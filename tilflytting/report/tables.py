@@ -317,21 +317,24 @@ def search_section(result: SearchResult) -> Section:
     return Section("treff", hits_title(len(rows), result.total), columns, rows)
 
 
-def _term_columns(with_list: bool) -> list[Column]:
+def _term_columns(with_list: bool, slug: bool = True) -> list[Column]:
+    """Label first; the term's slug last (`vocab`, which is about terms) or
+    only in the machine formats (`summarise`)."""
     return [
         *([Column("liste", N_("List"), "slug", table=False)] if with_list else []),
-        Column("etikett", N_("Term"), "label"),
+        Column("navn", N_("Term"), "label", csv=False),
+        Column("etikett", N_("Term"), "label", table=False),
         Column("oppforinger", N_("Entries"), "number"),
         Column("andel", N_("Share"), "share"),
-        Column("term", N_("Slug"), "slug"),
+        Column("term", N_("Slug"), "slug", table=slug),
     ]
 
 
 def _term_row(row: TermCount) -> dict[str, Any]:
-    label = _(row.label) if row.term is None else row.label
     return {
         "liste": row.liste,
-        "etikett": label,
+        "navn": _("(free text)") if row.term is None else row.label,
+        "etikett": row.label,
         "oppforinger": row.entries,
         "andel": row.share,
         "term": row.term,
@@ -413,7 +416,7 @@ def compare_sections(result: CompareResult) -> list[Section]:
             _("Terms in common"),
             [
                 Column("liste", N_("List"), "slug", table=False),
-                Column("etikett", N_("List"), "label"),
+                Column("etikett", N_("List"), "label", csv=False),
                 Column("likhet", N_("In common"), "share"),
             ],
             scores,
@@ -460,12 +463,16 @@ def summary_sections(result: SummaryResult) -> list[Section]:
     overview = Section(
         "katalogen",
         _("The catalog"),
-        [Column("mal", N_("Measure"), "label"), Column("antall", N_("Count"), "number")],
         [
-            {"mal": _("entries"), "antall": result.entries},
-            {"mal": _("municipalities"), "antall": result.kommuner},
-            {"mal": _("counties (2012)"), "antall": result.fylker_2012},
-            {"mal": _("counties (2024)"), "antall": result.fylker_2024},
+            Column("mal", N_("Measure"), "slug", table=False),
+            Column("etikett", N_("Measure"), "label", csv=False),
+            Column("antall", N_("Count"), "number"),
+        ],
+        [
+            {"mal": "oppforinger", "etikett": _("entries"), "antall": result.entries},
+            {"mal": "kommuner", "etikett": _("municipalities"), "antall": result.kommuner},
+            {"mal": "fylker_2012", "etikett": _("counties (2012)"), "antall": result.fylker_2012},
+            {"mal": "fylker_2024", "etikett": _("counties (2024)"), "antall": result.fylker_2024},
         ],
     )
     out = [overview]
@@ -476,7 +483,8 @@ def summary_sections(result: SummaryResult) -> list[Section]:
         shown.append(
             {
                 "liste": liste,
-                "etikett": _("(free text)"),
+                "navn": _("(free text)"),
+                "etikett": "(fritekst)",
                 "oppforinger": free.entries,
                 "andel": share,
                 "term": None,
@@ -486,7 +494,7 @@ def summary_sections(result: SummaryResult) -> list[Section]:
             Section(
                 liste,
                 f"{list_title(liste)} ({_entries_title(result.entries, None)})",
-                _term_columns(True),
+                _term_columns(True, slug=False),
                 shown,
                 ngettext(
                     "(free text): entries with free answers ({count} answer)",
@@ -568,7 +576,7 @@ def growth_sections(result: SummaryResult) -> list[Section]:
         _("Population over the project periods"),
         [
             Column("mal", N_("Measure"), "slug", table=False),
-            Column("etikett", N_("Measure"), "label"),
+            Column("etikett", N_("Measure"), "label", csv=False),
             Column("oppforinger", N_("Entries"), "number"),
         ],
         [{"mal": key, "etikett": label, "oppforinger": n} for key, label, n in counts],
