@@ -324,16 +324,16 @@ def with_filters(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _request(chosen: dict[str, Any]) -> SearchRequest:
-    facets = {FACET_LISTS[name]: chosen[name] for name in FACET_LISTS if chosen[name]}
+    facets = {FACET_LISTS[name]: chosen.get(name) for name in FACET_LISTS}
     return SearchRequest(
-        facets=facets,
-        fylke=chosen["fylke"] or [],
-        kommune=chosen["kommune"] or [],
-        region=chosen["region"] or [],
-        year=chosen["year"],
-        span_from=chosen["span_from"],
-        span_to=chosen["span_to"],
-        complete=chosen["complete"],
+        facets={liste: values for liste, values in facets.items() if values},
+        fylke=chosen.get("fylke") or [],
+        kommune=chosen.get("kommune") or [],
+        region=chosen.get("region") or [],
+        year=chosen.get("year"),
+        span_from=chosen.get("span_from"),
+        span_to=chosen.get("span_to"),
+        complete=bool(chosen.get("complete")),
     )
 
 
