@@ -451,10 +451,10 @@ def similar_section(result: SimilarResult) -> Section:
             Column("tittel", N_("Title"), "label", table=False),
             Column("likhet", N_("Score"), "decimal"),
             Column("antall_felles", N_("Shared"), "number"),
-            Column("felles", N_("Shared terms (rarest first)")),
+            Column("felles", N_("Shared terms")),
         ],
         rows,
-        _("Score: shared terms' weight / all terms' weight; rare terms weigh more"),
+        _("Score: shared terms' weight / all terms' weight; rare terms weigh more and come first"),
         empty=_("No entry shares a term with it."),
     )
 
