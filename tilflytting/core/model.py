@@ -156,6 +156,18 @@ class Entry:
     def warn(self, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(message, line))
 
+    def municipalities(self) -> list[Place]:
+        """The places that are municipalities (not a county standing alone)."""
+        return [p for p in self.places if p.kind == "kommune"]
+
+    def counties(self) -> list[str]:
+        """The entry's counties under the 2024 structure, each once."""
+        return [c for c in dict.fromkeys(p.fylke_2024 for p in self.places) if c]
+
+    def counties_2012(self) -> list[str]:
+        """The entry's counties as of 2012, each once."""
+        return [c for c in dict.fromkeys(p.fylke_2012 for p in self.places) if c]
+
 
 @dataclass
 class SearchFilters:

@@ -4,8 +4,10 @@ prints it as JSON, CSV or Markdown).
 
 Typed, and holding domain objects (Entry, counts, series), never JSON: the
 documented JSON of each result is made in one place, `report/contract.py`.
-Light on purpose: importing this costs nothing, so output code need not load
-the vocabulary or YAML to know them.
+Light on purpose: importing this costs little, so output code need not load
+the vocabulary or YAML to know them. Rows are named tuples, the results that
+are filled in step by step dataclasses: a dataclass costs several times a
+named tuple to define, and every command defines them all at start-up.
 
 To add a field to a command's output: add it here, fill it where the query
 builds the result, and add its key in report/contract.py and docs/json.md (a
@@ -15,6 +17,7 @@ test checks those two agree).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tilflytting.core.model import Entry
 
@@ -35,8 +38,7 @@ class EntryList:
     total: int | None = None  # set when `entries` were cut short to fit a table
 
 
-@dataclass
-class PopulationSpan:
+class PopulationSpan(NamedTuple):
     """`show`'s population line: 1 January of `start` to 1 January of `end`."""
 
     start: int
@@ -56,8 +58,7 @@ class EntryDetail:
     population: PopulationSpan | None = None
 
 
-@dataclass
-class SearchHit:
+class SearchHit(NamedTuple):
     entry: Entry
     score: float  # higher is better; 0 without search words
     snippet: str
@@ -73,8 +74,7 @@ class SearchResult(Notes):
 
 
 # -- vocab --------------------------------------------------------------------------
-@dataclass
-class TermCount:
+class TermCount(NamedTuple):
     """A term of a list (None: the free answers) and the entries using it."""
 
     liste: str
@@ -90,8 +90,7 @@ class VocabResult:
     rows: list[TermCount]
 
 
-@dataclass
-class FreeAnswer:
+class FreeAnswer(NamedTuple):
     liste: str
     text: str
     entries: int
@@ -103,8 +102,7 @@ class UnmatchedResult:
 
 
 # -- compare ------------------------------------------------------------------------
-@dataclass
-class CompareRow:
+class CompareRow(NamedTuple):
     term: str | None  # None: a free answer, `label` is its text
     label: str
     has: list[bool]  # per entry, in the order asked
@@ -118,15 +116,13 @@ class CompareResult:
 
 
 # -- similar ------------------------------------------------------------------------
-@dataclass
-class SharedTerm:
+class SharedTerm(NamedTuple):
     liste: str
     term: str
     label: str
 
 
-@dataclass
-class SimilarHit:
+class SimilarHit(NamedTuple):
     slug: str
     title: str
     score: float  # 0-1
@@ -140,27 +136,23 @@ class SimilarResult(Notes):
 
 
 # -- summarise ----------------------------------------------------------------------
-@dataclass
-class FreeCount:
+class FreeCount(NamedTuple):
     entries: int  # entries with free answers
     answers: int
 
 
-@dataclass
-class GroupCount:
-    count: int
+class GroupCount(NamedTuple):
+    entries: int
     share: float  # of the group's entries
 
 
-@dataclass
-class CrossRow:
+class CrossRow(NamedTuple):
     term: str
     label: str
     groups: dict[str, GroupCount]  # every group, by name
 
 
-@dataclass
-class GrowthEntry:
+class GrowthEntry(NamedTuple):
     """One entry's population change over its project years."""
 
     slug: str
@@ -202,8 +194,7 @@ class SummaryResult(Notes):
 
 
 # -- timeline ------------------------------------------------------------------------
-@dataclass
-class TimelineProject:
+class TimelineProject(NamedTuple):
     name: str
     start: int | None
     end: int | None
@@ -211,8 +202,7 @@ class TimelineProject:
     shown_to: int | None  # where the bar ends
 
 
-@dataclass
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     slug: str
     title: str
     projects: list[TimelineProject]
@@ -227,8 +217,7 @@ class TimelineResult(Notes):
 
 
 # -- folketall -----------------------------------------------------------------------
-@dataclass
-class Change:
+class Change(NamedTuple):
     """Persons and percent from 1 January `start` to 1 January `end`."""
 
     start: int
@@ -237,8 +226,7 @@ class Change:
     percent: float | None
 
 
-@dataclass
-class PeriodChange:
+class PeriodChange(NamedTuple):
     project: str
     label: str  # the project's years as the catalog gives them
     during: Change
@@ -247,11 +235,10 @@ class PeriodChange:
     difference: float | None  # percentage points
 
 
-@dataclass
-class SeriesPoint:
+class SeriesPoint(NamedTuple):
     year: int
     population: int | None
-    index: float | None
+    indexed: float | None  # the area, first project start = 100
     reference_index: float | None
 
 

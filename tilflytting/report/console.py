@@ -44,7 +44,6 @@ from tilflytting.query.results import (
     TimelineProject,
     TimelineResult,
 )
-from tilflytting.report.contract import counties
 from tilflytting.report.formats import clean, display
 from tilflytting.report.tables import (
     COUNTS_LEGEND,
@@ -315,7 +314,7 @@ def list_view(result: EntryList, width: int) -> Iterator[RenderableType]:
         grid.rows.append(
             [
                 Text.assemble(t(entry.slug, "cyan"), "\n", title),
-                _two(place_names(entry) or "–", ", ".join(counties(entry)), ""),
+                _two(place_names(entry) or "–", ", ".join(entry.counties()), ""),
                 Text.assemble(t(project_span(entry.projects)), "\n", t(list_counts(entry), "dim")),
             ]
         )
@@ -344,7 +343,7 @@ def search_view(result: SearchResult, width: int) -> Iterator[RenderableType]:
         grid.rows.append(
             [
                 Text.assemble(t(entry.slug, "cyan"), "\n", t(entry.title, "dim")),
-                _two(place_names(entry) or "–", ", ".join(counties(entry)), ""),
+                _two(place_names(entry) or "–", ", ".join(entry.counties()), ""),
                 found,
             ]
         )
@@ -375,7 +374,7 @@ def compare_view(result: CompareResult, width: int) -> Iterator[RenderableType]:
             [
                 t(str(index)),
                 Text.assemble(t(entry.slug, "cyan"), "\n", t(entry.title, "dim")),
-                _two(place_names(entry) or "–", ", ".join(counties(entry)), ""),
+                _two(place_names(entry) or "–", ", ".join(entry.counties()), ""),
                 t(projects),
             ]
         )
@@ -526,7 +525,7 @@ def _population_chart(result: FolketallResult, width: int) -> list[RenderableTyp
                 t(point.year),
                 t(display(count, "number")),
                 bar,
-                t(display(point.index, "decimal1")),
+                t(display(point.indexed, "decimal1")),
                 t(display(point.reference_index, "decimal1")),
             ]
         )

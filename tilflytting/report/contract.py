@@ -135,19 +135,6 @@ def item_json(item: Item) -> ItemJSON:
     }
 
 
-def counties(entry: Entry) -> list[str]:
-    """The entry's counties under the 2024 structure, each once."""
-    return _unique(p.fylke_2024 for p in entry.places)
-
-
-def counties_2012(entry: Entry) -> list[str]:
-    return _unique(p.fylke_2012 for p in entry.places)
-
-
-def municipalities(entry: Entry) -> list[Place]:
-    return [p for p in entry.places if p.kind == "kommune"]
-
-
 def entry_json(entry: Entry) -> EntryJSON:
     """The documented JSON object for one entry."""
     source = entry.source
@@ -158,9 +145,9 @@ def entry_json(entry: Entry) -> EntryJSON:
         "ingress": entry.lead,
         "tekst": entry.text,
         "fagomrader": entry.areas,
-        "kommuner": [place_json(p) for p in municipalities(entry)],
-        "fylker": counties(entry),
-        "fylker_2012": counties_2012(entry),
+        "kommuner": [place_json(p) for p in entry.municipalities()],
+        "fylker": entry.counties(),
+        "fylker_2012": entry.counties_2012(),
         "region": entry.region,
         "prosjekter": [project_json(p) for p in entry.projects],
         "aktiviteter": lists["aktiviteter"],
@@ -178,10 +165,6 @@ def entry_json(entry: Entry) -> EntryJSON:
             "format": source.format if source else None,
         },
     }
-
-
-def _unique(values: object) -> list[str]:
-    return [v for v in dict.fromkeys(values) if v]  # type: ignore[call-overload]
 
 
 # -- list ------------------------------------------------------------------------------
@@ -213,9 +196,9 @@ def summary_json(entry: Entry) -> SummaryJSON:
     return {
         "slug": entry.slug,
         "tittel": entry.title,
-        "kommuner": [place_json(p) for p in municipalities(entry)],
-        "fylker": counties(entry),
-        "fylker_2012": counties_2012(entry),
+        "kommuner": [place_json(p) for p in entry.municipalities()],
+        "fylker": entry.counties(),
+        "fylker_2012": entry.counties_2012(),
         "region": entry.region,
         "prosjekter": [
             {"navn": p.name, "fra": p.start, "til": p.end, "pagaende": p.ongoing}
@@ -284,9 +267,9 @@ def compare_json(result: CompareResult) -> CompareJSON:
             {
                 "slug": e.slug,
                 "tittel": e.title,
-                "kommuner": [place_json(p) for p in municipalities(e)],
-                "fylker": counties(e),
-                "fylker_2012": counties_2012(e),
+                "kommuner": [place_json(p) for p in e.municipalities()],
+                "fylker": e.counties(),
+                "fylker_2012": e.counties_2012(),
                 "region": e.region,
                 "prosjekter": [project_json(p) for p in e.projects],
             }
@@ -440,7 +423,7 @@ def cross_row_json(row: CrossRow) -> CrossRowJSON:
         "term": row.term,
         "etikett": row.label,
         "grupper": {
-            name: {"antall": group.count, "andel": group.share}
+            name: {"antall": group.entries, "andel": group.share}
             for name, group in row.groups.items()
         },
     }
@@ -631,7 +614,7 @@ def folketall_json(result: FolketallResult) -> FolketallJSON:
             {
                 "ar": p.year,
                 "folketall": p.population,
-                "indeks": p.index,
+                "indeks": p.indexed,
                 "referanse_indeks": p.reference_index,
             }
             for p in result.series

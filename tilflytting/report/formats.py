@@ -34,7 +34,6 @@ from tilflytting.query.results import (
     UnmatchedResult,
     VocabResult,
 )
-from tilflytting.report import contract
 from tilflytting.report.tables import (
     JOIN,
     Section,
@@ -59,7 +58,10 @@ def clean(value: Any) -> str:
 
 # -- JSON -------------------------------------------------------------------------------
 def to_json(result: Result) -> Any:
-    """The documented JSON of a result (report/contract.py)."""
+    """The documented JSON of a result (report/contract.py, imported only
+    when JSON is asked for)."""
+    from tilflytting.report import contract
+
     if isinstance(result, EntryList):
         return contract.list_json(result)
     if isinstance(result, EntryDetail):

@@ -17,7 +17,6 @@ from tilflytting.core.collate import sort_key
 from tilflytting.core.i18n import _, language, ngettext
 from tilflytting.core.model import LISTS, Entry
 from tilflytting.query.results import SummaryResult
-from tilflytting.report.contract import counties, counties_2012
 from tilflytting.report.formats import clean, display
 from tilflytting.report.tables import facts, list_title, period, place_names, summary_sections
 
@@ -126,7 +125,7 @@ def _page(title: str, body: str, depth: int = 0) -> str:
 
 # -- index ------------------------------------------------------------------------------
 def _index(entries: list[Entry]) -> str:
-    names = sorted({c for e in entries for c in counties(e)}, key=sort_key)
+    names = sorted({c for e in entries for c in e.counties()}, key=sort_key)
     filters = [_select("fylke", _("County"), [(c, c) for c in names])]
     for name in LISTS:
         terms = sorted(
@@ -166,11 +165,11 @@ def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
 
 
 def _index_item(entry: Entry) -> str:
-    attributes = {"fylke": counties(entry) + counties_2012(entry)}
+    attributes = {"fylke": entry.counties() + entry.counties_2012()}
     for name in LISTS:
         attributes[name] = [i.term for i in entry.lists[name] if i.term]
     attrs = " ".join(f'data-{k}="{_e("|".join(v))}"' for k, v in attributes.items())
-    where = ", ".join(x for x in (place_names(entry), ", ".join(counties(entry))) if x)
+    where = ", ".join(x for x in (place_names(entry), ", ".join(entry.counties())) if x)
     return (
         f'<li {attrs}><a href="oppforing/{_e(entry.slug)}.html">{_e(entry.title)}</a>'
         f'<div class="meta">{_e(where)}</div></li>'

@@ -29,7 +29,6 @@ from tilflytting.query.results import (
     UnmatchedResult,
     VocabResult,
 )
-from tilflytting.report.contract import counties, counties_2012, municipalities
 
 # Lists in CSV cells are joined with this (docs/json.md, "CSV").
 JOIN = "; "
@@ -93,13 +92,13 @@ def kommune_text(place: Place) -> str:
 def facts(entry: Entry) -> list[tuple[str, str]]:
     """The facts block of an entry, (label, value) in the run's language: the
     terminal, the HTML page and the Markdown report all show these."""
-    rows = [(_("Municipality"), kommune_text(k)) for k in municipalities(entry)]
-    if not municipalities(entry) and counties(entry):
-        old = [c for c in counties_2012(entry) if c not in counties(entry)]
+    rows = [(_("Municipality"), kommune_text(k)) for k in entry.municipalities()]
+    if not entry.municipalities() and entry.counties():
+        old = [c for c in entry.counties_2012() if c not in entry.counties()]
         rows.append(
             (
                 _("County"),
-                ", ".join(counties(entry)) + (f"  (2012: {', '.join(old)})" if old else ""),
+                ", ".join(entry.counties()) + (f"  (2012: {', '.join(old)})" if old else ""),
             )
         )
     rows += [
@@ -112,7 +111,7 @@ def facts(entry: Entry) -> list[tuple[str, str]]:
 
 
 def place_names(entry: Entry) -> str:
-    return ", ".join(p.name or p.name_2024 or "" for p in municipalities(entry)) or (
+    return ", ".join(p.name or p.name_2024 or "" for p in entry.municipalities()) or (
         entry.region or ""
     )
 
@@ -167,15 +166,15 @@ ENTRY_COLUMNS = [
 def entry_row(entry: Entry) -> dict[str, Any]:
     """One row per entry, the same in `list`, `search` and `export`: each list
     joined with `; `, its terms beside it (an empty place for a free answer)."""
-    kommuner = municipalities(entry)
+    kommuner = entry.municipalities()
     row: dict[str, Any] = {
         "slug": entry.slug,
         "tittel": entry.title,
         "ingress": entry.lead,
         "kommuner": JOIN.join(p.name or p.name_2024 or "" for p in kommuner),
         "kommunenummer": JOIN.join(p.nr_2024 or "" for p in kommuner),
-        "fylke": JOIN.join(counties(entry)),
-        "fylke_2012": JOIN.join(counties_2012(entry)),
+        "fylke": JOIN.join(entry.counties()),
+        "fylke_2012": JOIN.join(entry.counties_2012()),
         "region": entry.region or "",
         "prosjekter": JOIN.join(f"{p.name} ({period(p)})" for p in entry.projects),
         "periode": project_span(entry.projects),
@@ -231,7 +230,7 @@ def entry_facts(entry: Entry) -> Section:
     rows = [{"felt": "tittel", "tekst": entry.title, "term": "", "linje": entry.title_line}]
     rows += [
         {"felt": "kommune", "tekst": p.name or p.name_2024 or "", "term": p.nr_2024, "linje": None}
-        for p in municipalities(entry)
+        for p in entry.municipalities()
     ]
     rows += [
         {"felt": "prosjekt", "tekst": f"{p.name} ({period(p)})", "term": "", "linje": p.line}
@@ -509,17 +508,17 @@ def summary_sections(result: SummaryResult) -> list[Section]:
             cross_rows: list[dict[str, Any]] = []
             for row in crossed:
                 used = sorted(
-                    (g for g in row.groups.items() if g[1].count),
+                    (g for g in row.groups.items() if g[1].entries),
                     key=lambda g: -g[1].share,
                 )
-                spread = [f"{g} {v.count} ({_share_text(v.share)})" for g, v in used]
+                spread = [f"{g} {v.entries} ({_share_text(v.share)})" for g, v in used]
                 cross_rows.append(
                     {
                         "liste": liste,
                         "etikett": row.label,
                         "fordeling": spread,
                         "term": row.term,
-                        **{g: v.count for g, v in row.groups.items()},
+                        **{g: v.entries for g, v in row.groups.items()},
                     }
                 )
             out.append(
@@ -668,7 +667,7 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
             {
                 "ar": p.year,
                 "folketall": p.population,
-                "indeks": p.index,
+                "indeks": p.indexed,
                 "referanse_indeks": p.reference_index,
             }
             for p in result.series
