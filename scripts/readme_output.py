@@ -1,6 +1,6 @@
-"""Write the real output under each `$ tilflytting ...` line of README.md's
-```console blocks (like cog): run with `make readme`; a test fails when the
-README shows anything else.
+"""Write the real output under each `$ tilflytting ...` line of the ```console
+blocks of README.md and the docs (like cog): run with `make readme`; a test
+fails when they show anything else.
 
 The commands run against the bundled catalog (`import` against an empty
 database), at 80 columns, in bokmål, with today fixed, so that the output
@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCUMENTS = [README, ROOT / "docs" / "vocabulary.md", ROOT / "docs" / "search.md"]
 CATALOG = ROOT / "data" / "catalog"
 SETTINGS = {"COLUMNS": "80", "TILFLYTTING_LANG": "nb", "TILFLYTTING_TODAY": "2026-06-01"}
 BLOCK = re.compile(r"(```console\n)(.*?)(```)", re.S)
@@ -112,18 +113,26 @@ def rewrite(block: str, runner: Runner) -> str:
     return "\n".join(out) + "\n"
 
 
-def current() -> str:
-    text = README.read_text("utf-8")
+def current() -> dict[Path, str]:
+    """Each document as it should read, with the output as it is now."""
     with tempfile.TemporaryDirectory() as folder:
         runner = Runner(Path(folder))
-        return BLOCK.sub(lambda m: m.group(1) + rewrite(m.group(2), runner) + m.group(3), text)
+        return {
+            path: BLOCK.sub(
+                lambda m: m.group(1) + rewrite(m.group(2), runner) + m.group(3),
+                path.read_text("utf-8"),
+            )
+            for path in DOCUMENTS
+        }
 
 
 def main() -> int:
-    text = current()
+    documents = current()
+    stale = [path for path, text in documents.items() if text != path.read_text("utf-8")]
     if "--check" in sys.argv:
-        return 0 if text == README.read_text("utf-8") else 1
-    README.write_text(text, "utf-8")
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(documents[path], "utf-8")
     return 0
 
 

@@ -220,7 +220,7 @@ def markdown_tables(tables: list[Section], notes: list[str] | None = None) -> st
     for table in tables:
         text = f"## {md(table.title)}\n\n" + markdown_table(table)
         if table.caption and table.rows:
-            text += "\n" + "".join(f"{md(line)}\n" for line in table.caption.splitlines())
+            text += "".join(f"\n{md(line)}\n" for line in table.caption.splitlines())
         parts.append(text)
     text = "\n".join(parts)
     if notes:  # the caveats and the source travel along
