@@ -116,11 +116,20 @@ def import_progress() -> Iterator[Callable[[int], Callable[[Path], None]] | None
 def import_report(report: ImportReport) -> None:
     """One `FILE:LINE: level: message` line per problem, then the counts."""
     levels = {"warning": _("warning"), "error": _("error")}
+    lines = []
     for result in [*report.problems, *report.results]:
         for problem in result.problems:
-            where = f"{result.path}:{problem.line}" if problem.line else result.path
+            path = _shown_path(result.path)
+            where = f"{path}:{problem.line}" if problem.line else path
             level = levels.get(problem.level, problem.level)
-            typer.echo(f"{clean(where)}: {level}: {clean(localise(problem.message))}", err=True)
+            lines.append(f"{clean(where)}: {level}: {clean(localise(problem.message))}")
+    if lines and sys.stderr.isatty():
+        from tilflytting.report import console as render
+
+        render.print_wrapped(lines)  # at word boundaries, for people
+    else:
+        for line in lines:  # one line each, for grep and editors
+            typer.echo(line, err=True)
     counts = [
         ("added", _("added"), report.count("added")),
         ("updated", _("updated"), report.count("updated")),
@@ -136,6 +145,15 @@ def import_report(report: ImportReport) -> None:
         render.print_summary(counts, title)
     else:
         typer.echo(f"{title}: " + ", ".join(f"{n} {label}" for _key, label, n in counts), err=True)
+
+
+def _shown_path(path: str) -> str:
+    """A path under the working folder relative to it (shorter lines)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
 
 
 def _title(report: ImportReport) -> str:

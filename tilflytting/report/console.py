@@ -695,5 +695,12 @@ def summary_panel(counts: list[tuple[str, str, int]], title: str) -> Group:
     return Group(Text(title, style="bold"), table)
 
 
+def print_wrapped(lines: list[str]) -> None:
+    """Messages on stderr, each wrapped at word boundaries."""
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+    for line in lines:
+        console.print(Text(line))
+
+
 def print_summary(counts: list[tuple[str, str, int]], title: str) -> None:
     Console(stderr=True, highlight=False).print(summary_panel(counts, title))

@@ -603,7 +603,7 @@ def growth_sections(result: SummaryResult) -> list[Section]:
             Column("omrade", N_("Area")),
             Column("fra", N_("From"), "number", table=False),
             Column("til", N_("To"), "number", table=False),
-            Column("periode", N_("Years"), "period"),
+            Column("periode", N_("1 Jan. to 1 Jan."), "period"),
             Column("endring_prosent", N_("Change"), "percent"),
             Column("referanse_prosent", N_("Reference"), "percent"),
             Column("differanse_prosentpoeng", N_("Difference"), "points"),
