@@ -63,6 +63,7 @@ from tilflytting.report.tables import (
 )
 
 GAP = 3  # between two columns: padding, the (blank) rule, padding
+READABLE = 12  # the narrowest a wrapping column may be before the table is stacked
 NO_WRAP = (
     *("slug", "number", "share", "percent", "points", "signed", "decimal", "decimal1"),
     *("mark", "period", "yesno", "bar", "lines"),
@@ -170,6 +171,8 @@ def fit(grid: Grid, width: int) -> list[int] | None:
         return high
     widths = list(low)
     spare = room - sum(low)
+    if spare < 0:
+        return None
     wants = [h - w for h, w in zip(high, low, strict=True)]
     while spare > 0 and any(wants):
         hungry = [i for i, want in enumerate(wants) if want > 0]
@@ -181,7 +184,14 @@ def fit(grid: Grid, width: int) -> list[int] | None:
             spare -= give
             if spare == 0:
                 break
-    return widths
+    # A text column squeezed to a dozen characters reads worse than a record
+    # per block.
+    squeezed = [
+        i
+        for i, (kind, width_) in enumerate(zip(grid.kinds, widths, strict=True))
+        if kind not in NO_WRAP and width_ < min(high[i], READABLE)
+    ]
+    return None if squeezed else widths
 
 
 def grid_view(grid: Grid, width: int) -> list[RenderableType]:
