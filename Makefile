@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data vocabulary docs fuzz bench clean
+.PHONY: demo test install dev data vocabulary docs readme translations fuzz bench clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,23 @@ bench: install
 
 # Regenerate docs/cli.md from the commands themselves (a test fails when stale).
 docs: install
-	$(BIN)/python scripts/cli_docs.py > docs/cli.md
+	TILFLYTTING_LANG=en $(BIN)/python scripts/cli_docs.py > docs/cli.md
+
+# Write the real output of each command README.md shows under it (a test fails when stale).
+readme: dev
+	$(BIN)/python scripts/readme_output.py
+
+# After adding or changing a message in the code: extract the messages, merge
+# them into the bokmål catalog (then translate the new ones in the .po), and
+# compile the .mo the program reads. A test fails while any message lacks a
+# translation or the .mo differs from the .po.
+LOCALE := tilflytting/locale
+translations: dev
+	$(BIN)/pybabel extract --no-location --sort-output --no-wrap --project=tilflytting \
+		-o $(LOCALE)/tilflytting.pot tilflytting
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i $(LOCALE)/tilflytting.pot \
+		-d $(LOCALE) -D tilflytting -l nb
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D tilflytting -l nb
 
 # After editing data/vocabulary.yaml: write the JSON copy the tool reads.
 vocabulary: dev

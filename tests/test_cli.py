@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from tests.conftest import CATALOG, PAGES, Cli
-from tilflytting.core.fold import key
 
 
 def test_import_reports_and_is_idempotent(cli: Cli, pages: Path) -> None:
@@ -107,7 +106,8 @@ def test_show_finds_holtalen_every_way(catalog_cli: Cli, query: str) -> None:
     }
 
 
-def test_show_table_is_readable(catalog_cli: Cli) -> None:
+def test_show_table_is_readable(catalog_cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TILFLYTTING_LANG", "nb")
     result = catalog_cli("show", "holtalen")
     assert result.exit_code == 0
     for text in (
@@ -174,20 +174,31 @@ def test_list_formats(catalog_cli: Cli) -> None:
     table = list(csv.DictReader(io.StringIO(catalog_cli("list", "--format", "csv").stdout)))
     assert {r["slug"] for r in table} == {r["slug"] for r in rows}
     markdown = catalog_cli("list", "--format", "markdown", "--limit", "2").stdout
-    assert markdown.startswith("| slug |") and len(markdown.splitlines()) == 4
+    lines = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert lines[0].startswith("| Slug | Title |") and len(lines) == 2 + 2
     sorted_rows = json.loads(catalog_cli("list", "--sort", "start", "--format", "json").stdout)
     first = [p["fra"] for p in sorted_rows[0]["prosjekter"] if p["fra"]]
     assert min(first) == 1998  # Dyrøy's pilot
 
 
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzæøå"
+
+
+def norwegian(text: str) -> list[int]:
+    """The Norwegian alphabet's order: ... x y z æ ø å, `aa` as å; other
+    characters (spaces, punctuation) are not letters and do not count."""
+    folded = text.lower().replace("aa", "å")
+    return [ALPHABET.index(c) for c in folded if c in ALPHABET]
+
+
 def _documented_order(sort: str) -> Callable[[dict[str, Any]], Any]:
     """`--sort` as docs/cli.md and the README describe it, read off the JSON."""
     if sort == "tittel":
-        return lambda r: key(r["tittel"])
+        return lambda r: norwegian(r["tittel"])
     if sort == "kommune":
-        return lambda r: key(r["kommuner"][0]["navn"]) if r["kommuner"] else "~"
+        return lambda r: (0, norwegian(r["kommuner"][0]["navn"])) if r["kommuner"] else (1, [])
     if sort == "fylke":
-        return lambda r: key(r["fylker"][0]) if r["fylker"] else "~"
+        return lambda r: (0, norwegian(r["fylker"][0])) if r["fylker"] else (1, [])
     if sort == "start":
         return lambda r: min([p["fra"] for p in r["prosjekter"] if p["fra"]] or [9999])
     return lambda r: r["slug"]
@@ -306,10 +317,21 @@ def test_list_table_shows_the_first_rows_and_counts_the_rest(
     every = json.loads(catalog_cli("list", "--sort", "start", "--format", "json").stdout)
     assert len(every) == len(list(CATALOG.glob("*.yaml")))  # machine formats are not cut
     table = catalog_cli("list", "--sort", "start")
-    assert f"4 av {len(every)} oppføringer" in table.stdout
+    assert f"4 of {len(every)} entries" in table.stdout
     assert f"showing the first 4 of {len(every)} entries" in table.stderr
     assert [row["slug"] for row in every if row["slug"] in table.stdout] == [
         row["slug"] for row in every[:4]
     ]
     chosen = catalog_cli("list", "--limit", "6")
-    assert "6 oppføringer" in chosen.stdout and "showing" not in chosen.stderr
+    assert "6 entries" in chosen.stdout and "showing" not in chosen.stderr
+
+
+def test_list_sort_kommune_puts_aa_last(catalog_cli: Cli) -> None:
+    """Seen in issue 20: `list --sort kommune` put Ål first (folded to `al`);
+    Norwegian order is ... Y Z Æ Ø Å."""
+    rows = json.loads(catalog_cli("list", "--sort", "kommune", "--format", "json").stdout)
+    firsts = [r["kommuner"][0]["navn"] for r in rows if r["kommuner"]]
+    assert firsts[0] != "Ål" and firsts[-1] == "Ål"
+    assert firsts.index("Andøy") < firsts.index("Ål")
+    titles = json.loads(catalog_cli("list", "--sort", "tittel", "--format", "json").stdout)
+    assert titles[-1]["tittel"] == "Økt tilflytting til Hadsel"

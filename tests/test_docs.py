@@ -98,6 +98,16 @@ def test_readme_examples_run(
     assert "Traceback" not in result.stderr
 
 
+def test_readme_shows_the_real_output() -> None:
+    """Each command's output shown in the README and the docs is what it
+    prints (at 80 columns, in bokmål, the bundled catalog): `make readme`
+    writes it."""
+    from scripts.readme_output import current
+
+    for path, text in current().items():
+        assert text == path.read_text("utf-8"), f"{path.name} is stale: run `make readme`"
+
+
 def search_doc_examples() -> list[str]:
     doc = (ROOT / "docs" / "search.md").read_text("utf-8")
     table = doc.split("| you type | finds |")[1].split("\n\n")[0]

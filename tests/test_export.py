@@ -110,7 +110,7 @@ def test_markdown_report_grouped_by_county(catalog: Cli) -> None:
     text = catalog("export", "-f", "markdown").stdout
     assert text.index("## Trøndelag") < text.index("### Tilflyttingstiltak i Holtålen")
     old = catalog("export", "-f", "markdown", "--by", "fylke2012").stdout
-    assert "## Sør-Trøndelag" in old and "fylke (2012)" in old
+    assert "## Sør-Trøndelag" in old and "county (2012)" in old
     assert "<script>" not in text and "\\<script\\>" in text
 
 
@@ -168,8 +168,8 @@ def test_site_files_escape_entry_text(site: Path) -> None:
     assert "<script>alert(1)</script>" not in index and "&lt;script&gt;alert(1)" in index
     page = (site / "oppforing" / "flytt-script-alert-1-script-hit.html").read_text("utf-8")
     assert "&lt;script&gt;" in page and "<script>alert" not in page
-    assert 'lang="nb"' in index and '<label for="f-fylke">' in index
-    assert "Oversikt i tall" in (site / "oversikt.html").read_text("utf-8")
+    assert 'lang="en"' in index and '<label for="f-fylke">' in index
+    assert "Summary in numbers" in (site / "oversikt.html").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,7 @@ def test_site_in_a_real_browser(browser: Any, site: Path) -> None:
 
     browser.get((site / "index.html").as_uri())
     assert len(visible(browser)) == 44
-    assert browser.find_element("id", "count").text == "44 av 44 oppføringer"
+    assert browser.find_element("id", "count").text == "44 of 44 entries"
     Select(browser.find_element("id", "f-fylke")).select_by_visible_text("Troms")
     assert len(visible(browser)) == 4
     Select(browser.find_element("id", "f-malgrupper")).select_by_value("barnefamilier")
@@ -215,7 +215,7 @@ def test_site_in_a_real_browser(browser: Any, site: Path) -> None:
     }
     browser.find_element("link text", "Tilflyttingsarbeid i Dyrøy").click()
     headings = [h.text for h in browser.find_elements("tag name", "h2")]
-    assert "Målgrupper" in headings and "Prosjekter" in headings
+    assert "Target groups" in headings and "Projects" in headings
     assert "Rekrutteringsteam" in browser.page_source
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
@@ -231,3 +231,16 @@ def test_index_without_javascript_is_a_readable_list(site: Path) -> None:
     index = (site / "index.html").read_text("utf-8")
     assert '<form class="filters" hidden' in index  # filters appear only with JS
     assert index.count('href="oppforing/') == 44
+
+
+def test_site_speaks_the_run_language(
+    catalog: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TILFLYTTING_LANG", "nb")
+    assert catalog("export", "-f", "html", "--out", str(tmp_path)).exit_code == 0
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert 'lang="nb"' in index and "44 oppføringer" in index
+    assert 'data-template="{shown} av {count} oppføringer"' in index
+    page = (tmp_path / "oppforing" / "tilflyttingstiltak-i-holtalen.html").read_text("utf-8")
+    assert "<h2>Målgrupper</h2>" in page and "Kommune" in page
+    assert "Oversikt i tall" in (tmp_path / "oversikt.html").read_text("utf-8")

@@ -19,6 +19,7 @@ from tests.conftest import CATALOG, ROOT, Cli
 from tilflytting.core.model import Entry, Place, Project
 from tilflytting.query import population
 from tilflytting.reference import population as population_data
+from tilflytting.report.console import population_line
 
 DATA = ROOT / "data"
 
@@ -91,7 +92,7 @@ def test_verran_has_its_own_figures_on_2012_borders(catalog: Cli) -> None:
     assert data["omrade"]["grenser"] == "2012"
     assert all(rows[y]["grenser"] == "2012" for y in range(2005, 2020))
     rest = [n for n in numbers_2012("Nord-Trøndelag") if n != "1724"]
-    assert data["referanse"]["navn"] == "resten av Nord-Trøndelag (2012-grenser)"
+    assert data["referanse"]["navn"] == "the rest of Nord-Trøndelag (2012 borders)"
     assert data["referanse"]["kommuner"] == len(rest)
     for year in range(2005, 2018):
         assert rows[year]["referanse_folketall"] == figure(rest, year)
@@ -113,19 +114,24 @@ def test_after_the_merger_the_figures_say_so(catalog: Cli) -> None:
     steinkjer = next(k for k in KOMMUNER if k["name"] == "Steinkjer")["nr_2024"]
     assert rows[2020]["folketall"] == FIGURES[(steinkjer, 2020)]
     assert rows[2020]["grenser"] == "2020" and rows[2020]["indeks"] is None
-    assert any("Steinkjer" in n and "2020" in n for n in data["omrade"]["merknader"])
+    assert (
+        "From 2020: figures for Steinkjer, which Verran became part of (borders of that year)."
+        in data["omrade"]["merknader"]
+    )
 
 
 def test_show_gives_verrans_own_change_and_the_rest_of_the_county(
     catalog: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("TILFLYTTING_LANG", "nb")
     shown = catalog("show", "verran").stdout
     rest = [n for n in numbers_2012("Nord-Trøndelag") if n != "1724"]
     versus = 100 * (figure(rest, 2012) - figure(rest, 2006)) / figure(rest, 2006)
+    rest_change = f"{versus:+.1f}".replace(".", ",")  # Norwegian decimal comma
     assert (
-        f"Folketall 1.1.2006: 2 644 → 1.1.2012: 2 705 (+61, +2.3 %); "
-        f"resten av Nord-Trøndelag: {versus:+.1f} % (SSB, 2012-grenser)"
+        f"Folketall 1.1.2006: 2 644 → 1.1.2012: 2 705 (+61, +2,3 %); "
+        f"resten av Nord-Trøndelag: {rest_change} % (SSB, 2012-grenser)"
     ) in shown
 
 
@@ -171,6 +177,13 @@ def test_holtalen_lys_i_alle_grender(catalog: Cli) -> None:
     assert lys["differanse_prosentpoeng"] == round(percent(*own) - expected, 2)
     assert lys["foer"]["personer"] is None  # 2003 is before the figures begin
     assert "SSB" in data["kilde"] and "07459" in data["kilde"]
+    assert data["referanse"] == {
+        "type": "fylke",
+        "navn": "the rest of Sør-Trøndelag (2012 borders)",
+        "kommuner": len(rest),
+        "grenser": "2012",
+    }
+    assert any("no proof" in note for note in data["merknader"])  # English in every language
 
 
 def test_every_year_the_2012_municipalities_add_up_to_the_country() -> None:
@@ -203,23 +216,38 @@ def test_open_ended_project_runs_to_the_catalog_year(catalog: Cli) -> None:
 
 def test_references(catalog: Cli) -> None:
     country = as_json(catalog, "folketall", "holtalen", "--referanse", "landet")
-    assert country["referanse"]["navn"] == "resten av landet"
+    assert country["referanse"]["navn"] == "the rest of the country (2012 borders)"
     rows = series(country)
     assert rows[2012]["referanse_folketall"] == FIGURES[("0", 2012)] - FIGURES[("1644", 2012)]
     similar = as_json(catalog, "folketall", "holtalen", "--referanse", "distrikt")
-    assert similar["referanse"]["navn"].startswith("kommuner med 1 066–4 264 innbyggere i 2005")
+    assert similar["referanse"]["navn"] == (
+        "municipalities with 1066–4264 inhabitants in 2005 (2012 borders)"
+    )
+    assert (round(FIGURES[("1644", 2005)] / 2), FIGURES[("1644", 2005)] * 2) == (1066, 4264)
     assert 50 < similar["referanse"]["kommuner"] < 150
     assert catalog("folketall", "holtalen", "--referanse", "verden").exit_code == 2
 
 
 def test_table_view_and_markdown(catalog: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TILFLYTTING_LANG", "nb")
     table = catalog("folketall", "holtalen").stdout
     assert (
         "Lys i alle grender" in table and "█" in table and "Statistikkbanken tabell 07459" in table
     )
+    shown = catalog("show", "holtalen").stdout
+    own = (FIGURES[("1644", 2005)], FIGURES[("1644", 2013)])
+    assert (own, own[1] - own[0]) == ((2132, 2030), -102)
+    assert (
+        "Folketall 1.1.2005: 2 132 → 1.1.2013: 2 030 (-102, -4,8 %); resten av Sør-Trøndelag: "
+        in (" ".join(shown.split()))
+    )
+    assert "(SSB, 2012-grenser)" in " ".join(shown.split())
+    rest = [n for n in numbers_2012("Sør-Trøndelag") if n != "1644"]
+    # The JSON's English, shown in Norwegian.
+    assert f"resten av Sør-Trøndelag (2012-grenser) ({len(rest)} kommuner)" in table
     markdown = catalog("folketall", "holtalen", "--format", "markdown").stdout
-    assert "07459" in markdown and "| prosjekt |" in markdown
+    assert "07459" in markdown and "| Prosjekt |" in markdown
     rows = list(
         csv.DictReader(catalog("folketall", "verran", "--format", "csv").stdout.splitlines())
     )
@@ -323,17 +351,43 @@ def _holtalen_with(*projects: Project) -> Entry:
 
 
 def test_show_line_ends_an_unfinished_project_with_the_catalog_year() -> None:
-    line = population.summary_line(_holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")))
-    assert line is not None and line.startswith("Folketall 1.1.2010: ")
-    assert "→ 1.1.2013: " in line
+    span = population.summary_line(_holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")))
+    assert span is not None and (span.start, span.end) == (2010, 2013)
     today = population.summary_line(
         _holtalen_with(Project("Flytt hit", 2010, None, True, "2010-")), until_today=True
     )
     latest = max(year for number, year in FIGURES if number == "0")
-    assert today is not None and f"→ 1.1.{latest}: " in today
+    assert today is not None and (today.start, today.end) == (2010, latest)
+
+
+def test_show_line_gives_the_rest_of_the_2012_county() -> None:
+    finished = population.summary_line(_holtalen_with(Project("Lys", 2008, 2012, False, "2008-12")))
+    own = (FIGURES[("1644", 2008)], FIGURES[("1644", 2013)])
+    assert finished is not None
+    assert (finished.first, finished.last, finished.persons) == (*own, own[1] - own[0])
+    rest = [n for n in numbers_2012("Sør-Trøndelag") if n != "1644"]
+    versus = percent(figure(rest, 2008), figure(rest, 2013))
+    assert population_line(finished) == (
+        f"Population 1 Jan. 2008: {own[0]:,} → 1 Jan. 2013: {own[1]:,} "
+        f"({own[1] - own[0]:+,}, {percent(*own):+.1f}%); "
+        f"the rest of Sør-Trøndelag: {versus:+.1f}% (SSB, 2012 borders)"
+    )
+
+
+def test_show_line_does_not_measure_across_a_merger() -> None:
+    """Verran became part of Steinkjer in 2020: 2015 to 2022 is on two borders."""
+    verran = Place("kommune", "Verran", "1724", "Nord-Trøndelag", "Steinkjer", "5006", "Trøndelag")
+    entry = Entry("Verran", places=[verran], projects=[Project("X", 2015, 2021, False, "2015-21")])
+    span = population.summary_line(entry)
+    assert span is not None and span.persons is None and span.end_borders == 2020
+    assert population_line(span) == (
+        "Population 2015–2022: the borders changed during the period (2020); "
+        "see tilflytting folketall (SSB)"
+    )
 
 
 def test_show_line_without_figures_or_places() -> None:
     early = population.summary_line(_holtalen_with(Project("Gammel", 1990, 1995, False, "1990-95")))
-    assert early == "Folketall: ingen tall for 1990–1996 (SSB)"
+    assert early is not None and early.persons is None
+    assert population_line(early) == "Population: no figures for 1990–1996 (SSB)"
     assert population.summary_line(Entry("Ingen steder", projects=[])) is None

@@ -359,12 +359,12 @@ def test_table_shows_the_first_rows_and_counts_the_rest(
     assert len(every) > 5  # machine formats are not cut
     table = catalog("search", *args)
     assert table.exit_code == 0
-    assert f"5 av {len(every)} treff" in table.stdout
+    assert f"5 of {len(every)} hits" in table.stdout
     assert f"showing the first 5 of {len(every)} entries" in table.stderr
     shown = [row["slug"] for row in every if row["slug"] in table.stdout]
     assert shown == [row["slug"] for row in every[:5]]
     chosen = catalog("search", *args, "--limit", "6")
-    assert "6 treff" in chosen.stdout and "showing" not in chosen.stderr
+    assert "6 hits" in chosen.stdout and "showing" not in chosen.stderr
 
 
 @pytest.mark.parametrize("text", ["tilflytting", "bolyst OR ungdom", "flytt*"])

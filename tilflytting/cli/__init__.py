@@ -20,16 +20,19 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from tilflytting import __version__
+from tilflytting.cli import framework
+from tilflytting.core.i18n import N_, _, ngettext
 from tilflytting.core.model import SearchRequest
 
 if TYPE_CHECKING:
     from tilflytting.store.database import Store
 
 EXIT_ERROR = 1
+framework.localise()  # Click's and Typer's own words in the run's language
 
 app = typer.Typer(
     name="tilflytting",
-    help=(
+    help=_(
         "A catalog of Norwegian in-migration work (tilflyttingsarbeid): import catalog pages "
         "into a local SQLite database; list, show, search, compare and summarise them; "
         "put them beside population figures; export them for reports.\n\n"
@@ -72,13 +75,13 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="TILFLYTTING_DB",
-        help="Catalog database [default: $TILFLYTTING_DB, else a file in the user data folder].",
+        help=_("Catalog database [default: $TILFLYTTING_DB, else a file in the user data folder]."),
         show_default=False,
     ),
 ]
 
 
-FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Output format."))]
 # Without --limit the table view of `list`, `search` and `timeline` stops here, saying how
 # many more there are: drawing 100,000 rows takes Rich minutes, and each row
 # about 0.5 ms. 50 is a screenful or two and the whole real catalog (43
@@ -89,20 +92,22 @@ LimitOption = Annotated[
     typer.Option(
         "--limit",
         min=1,
-        help=f"At most this many entries [default: all; a table shows {TABLE_ROWS}].",
+        help=_("At most this many entries [default: all; a table shows {rows}].").format(
+            rows=TABLE_ROWS
+        ),
     ),
 ]
 
 
-FYLKE_HELP = (
+FYLKE_HELP = N_(
     "County of any era (2012, 2018, 2020, 2024), by name or number, e.g. Viken or 54 "
     "(repeat for any of several)."
 )
-KOMMUNE_HELP = (
+KOMMUNE_HELP = N_(
     "Municipality name or number, old or new; 'Herøy (Nordland)' or 'Bø i Vesterålen' "
     "for namesakes (repeatable)."
 )
-REGION_HELP = (
+REGION_HELP = N_(
     "Region by name or alias, e.g. Hardanger: its entries and its municipalities' (repeatable)."
 )
 
@@ -131,7 +136,11 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
     try:
         store = Store.open(path, create=create)
     except StoreMissing:
-        fail(f"no catalog database at {path}; create one with: tilflytting import")
+        fail(
+            _("no catalog database at {path}; create one with: tilflytting import").format(
+                path=path
+            )
+        )
     except StoreError as exc:
         fail(str(exc))
     try:
@@ -139,7 +148,7 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
     except sqlite3.DatabaseError as exc:
         # Read-only file, full disk, lock held too long: one line, no traceback;
         # the transaction was rolled back, so nothing is half-written.
-        fail(f"database error on {path}: {exc}")
+        fail(_("database error on {path}: {error}").format(path=path, error=exc))
     finally:
         store.close()
 
@@ -155,34 +164,40 @@ def main_options(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
         ),
     ] = False,
 ) -> None:
-    """Catalog of Norwegian in-migration work."""
+    # The app's help (above, translated) says what the program is.
+    return None
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_("Import catalog pages and YAML entries; re-importing unchanged files changes nothing."),
+)
 def import_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Entry files or folders (.txt pages, .yaml entries) [default: bundled catalog].",
+            help=_(
+                "Entry files or folders (.txt pages, .yaml entries) [default: bundled catalog]."
+            ),
             show_default=False,
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="All or nothing: if any file fails, import none.")
+        bool, typer.Option("--strict", help=_("All or nothing: if any file fails, import none."))
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Parse and report, write nothing.")
+        bool, typer.Option("--dry-run", help=_("Parse and report, write nothing."))
     ] = False,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Remove entries whose source file is gone.")
+        bool, typer.Option("--prune", help=_("Remove entries whose source file is gone."))
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import catalog pages and YAML entries; re-importing unchanged files changes nothing."""
+
     from tilflytting.cli import output
     from tilflytting.ingest.importer import import_paths
     from tilflytting.reference.places import data_dir
@@ -199,26 +214,30 @@ def import_command(
     raise typer.Exit(report.exit_code)
 
 
-@app.command("list")
+@app.command(
+    "list", help=_("One row per entry: slug, title, municipalities, county, periods, list sizes.")
+)
 def list_command(
     fylke: Annotated[
         list[str] | None,
-        typer.Option("--fylke", help=FYLKE_HELP),
+        typer.Option("--fylke", help=_(FYLKE_HELP)),
     ] = None,
     kommune: Annotated[
         list[str] | None,
-        typer.Option("--kommune", help=KOMMUNE_HELP),
+        typer.Option("--kommune", help=_(KOMMUNE_HELP)),
     ] = None,
     region: Annotated[
         list[str] | None,
-        typer.Option("--region", help=REGION_HELP),
+        typer.Option("--region", help=_(REGION_HELP)),
     ] = None,
-    sort: Annotated[Sort, typer.Option("--sort", help="Order of the rows.")] = Sort.slug,
+    sort: Annotated[
+        Sort, typer.Option("--sort", help=_("Order of the rows (names in Norwegian order)."))
+    ] = Sort.slug,
     limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """One row per entry: slug, title, municipalities, county, periods, list sizes."""
+
     from tilflytting.cli import output
     from tilflytting.query import lookup as query
 
@@ -231,25 +250,28 @@ def list_command(
     output.emit(result, fmt.value)
 
 
-@app.command("show")
+@app.command("show", help=_("Everything about one entry."))
 def show_command(
     entry: Annotated[
         str,
-        typer.Argument(help="Slug, title, municipality name or number (any case, æøå optional)."),
+        typer.Argument(
+            help=_("Slug, title, municipality name or number (any case, æøå optional).")
+        ),
     ],
     sources: Annotated[
         bool,
         typer.Option(
-            "--sources", help="Show the FILE:LINE each fact came from, and each place's evidence."
+            "--sources",
+            help=_("Show the FILE:LINE each fact came from, and each place's evidence."),
         ),
     ] = False,
     until_today: Annotated[bool, TodayOption] = False,
     fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="Output format (yaml re-imports).")
+        ShowFormat, typer.Option("--format", "-f", help=_("Output format (yaml re-imports)."))
     ] = ShowFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Everything about one entry."""
+
     from tilflytting.cli import output
     from tilflytting.query.show import show
 
@@ -265,28 +287,29 @@ def show_command(
 TodayOption = typer.Option(
     "--til-i-dag",
     "--until-today",
-    help="Open-ended projects run until today, not until 2012 (the catalog's year).",
+    help=_("Open-ended projects run until today, not until 2012 (the catalog's year)."),
 )
 
 
 def _values(*names: str, help: str) -> tuple[Any, Any]:
     """A repeatable filter option: (its annotation, its default)."""
-    return Annotated[list[str] | None, typer.Option(*names, help=help)], None
+    return Annotated[list[str] | None, typer.Option(*names, help=_(help))], None
 
 
 def _year(*names: str, help: str) -> tuple[Any, Any]:
-    return Annotated[int | None, typer.Option(*names, help=help)], None
+    return Annotated[int | None, typer.Option(*names, help=_(help))], None
 
 
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
     "malgruppe": _values(
-        "--målgruppe", "--malgruppe", help="Target group term (repeat for any of several)."
+        "--målgruppe", "--malgruppe", help=N_("Target group term (repeat for any of several).")
     ),
-    "aktivitet": _values("--aktivitet", help="Activity term (repeatable)."),
-    "salgsargument": _values("--salgsargument", help="Selling point term (repeatable)."),
+    "aktivitet": _values("--aktivitet", help=N_("Activity term (repeatable).")),
+    "salgsargument": _values("--salgsargument", help=N_("Selling point term (repeatable).")),
     "partner": _values(
+        "--samarbeidspartner",
         "--partner",
-        help="Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable).",
+        help=N_("Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable)."),
     ),
     "fylke": _values("--fylke", help=FYLKE_HELP),
     "kommune": _values("--kommune", help=KOMMUNE_HELP),
@@ -294,12 +317,12 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
     "year": _year(
         "--år",
         "--aar",
-        help="A project active this year (open-ended ones until 2012, the catalog's year).",
+        help=N_("A project active this year (open-ended ones until 2012, the catalog's year)."),
     ),
-    "span_from": _year("--fra", help="A project active in or after this year."),
-    "span_to": _year("--til", help="A project active in or before this year."),
+    "span_from": _year("--fra", help=N_("A project active in or after this year.")),
+    "span_to": _year("--til", help=N_("A project active in or before this year.")),
     "complete": (
-        Annotated[bool, typer.Option("--komplett", help="Leave out pages that were cut off.")],
+        Annotated[bool, typer.Option("--komplett", help=_("Leave out pages that were cut off."))],
         False,
     ),
     "until_today": (
@@ -335,35 +358,37 @@ def with_filters(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _request(chosen: dict[str, Any]) -> SearchRequest:
-    facets = {FACET_LISTS[name]: chosen[name] for name in FACET_LISTS if chosen[name]}
+    facets = {FACET_LISTS[name]: chosen.get(name) for name in FACET_LISTS}
     return SearchRequest(
-        facets=facets,
-        fylke=chosen["fylke"] or [],
-        kommune=chosen["kommune"] or [],
-        region=chosen["region"] or [],
-        year=chosen["year"],
-        span_from=chosen["span_from"],
-        span_to=chosen["span_to"],
-        complete=chosen["complete"],
-        until_today=chosen["until_today"],
+        facets={liste: values for liste, values in facets.items() if values},
+        fylke=chosen.get("fylke") or [],
+        kommune=chosen.get("kommune") or [],
+        region=chosen.get("region") or [],
+        year=chosen.get("year"),
+        span_from=chosen.get("span_from"),
+        span_to=chosen.get("span_to"),
+        complete=bool(chosen.get("complete")),
+        until_today=bool(chosen.get("until_today")),
     )
 
 
-@app.command("search")
+@app.command(
+    "search", help=_("Full-text search with facets; different filters AND, a repeated one ORs.")
+)
 @with_filters
 def search_command(
     request: SearchRequest,
     query: Annotated[
-        str, typer.Argument(help="Words to find (any case, æøå optional; word* for a prefix).")
+        str, typer.Argument(help=_("Words to find (any case, æøå optional; word* for a prefix)."))
     ] = "",
     raw: Annotated[
-        bool, typer.Option("--raw", help="QUERY is FTS5 syntax, passed through as is.")
+        bool, typer.Option("--raw", help=_("QUERY is FTS5 syntax, passed through as is."))
     ] = False,
     limit: LimitOption = None,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Full-text search with facets; different filters AND, a repeated one ORs."""
+
     from tilflytting.cli import output
     from tilflytting.query.search import search
 
@@ -374,16 +399,19 @@ def search_command(
     output.emit(result, fmt.value)
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    help=_("Entries side by side: places, projects, each list's terms, and how alike they are."),
+)
 def compare_command(
     entries: Annotated[
         list[str],
-        typer.Argument(help="Two or more entries: slug, title, municipality name or number."),
+        typer.Argument(help=_("Two or more entries: slug, title, municipality name or number.")),
     ],
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Entries side by side: places, projects, each list's terms, and how alike they are."""
+
     from tilflytting.cli import output
     from tilflytting.query import reports
 
@@ -392,69 +420,70 @@ def compare_command(
     output.emit(result, fmt.value)
 
 
-@app.command("summarise")
+@app.command("summarise", help=_("The catalog (or the entries the filters choose) in numbers."))
 @with_filters
 def summarise_command(
     request: SearchRequest,
     liste: Annotated[
         str | None,
-        typer.Option("--list", "--liste", help="Only this list (e.g. malgrupper)."),
+        typer.Option("--list", "--liste", help=_("Only this list (e.g. målgrupper).")),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Cross-table by fylke (2024), fylke2012 or region."),
+        typer.Option("--by", help=_("Cross-table by fylke (2024), fylke2012 or region.")),
     ] = None,
     top: Annotated[
-        int | None, typer.Option("--top", min=1, help="Only the N most used terms per list.")
+        int | None, typer.Option("--top", min=1, help=_("Only the N most used terms per list."))
     ] = None,
     folketall: Annotated[
         bool,
-        typer.Option("--folketall", help="Add population growth over the entries' project years."),
+        typer.Option(
+            "--folketall",
+            help=_("Add population growth over the entries' project years, entry by entry."),
+        ),
     ] = False,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The catalog (or the entries the filters choose) in numbers."""
     from tilflytting.cli import output
     from tilflytting.query import reports
     from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
+        filters, notes = output.answer(lambda: resolve_filters(request, store))
         result = output.answer(
-            lambda: reports.summarise(
-                store, resolve_filters(request, store)[0], liste, by, top, folketall
-            )
+            lambda: reports.summarise(store, filters, liste, by, top, folketall, notes)
         )
     output.emit(result, fmt.value)
 
 
-app.command("summarize", help="The same as summarise.", hidden=True)(summarise_command)
+app.command("summarize", help=_("The same as summarise."), hidden=True)(summarise_command)
 
 
-@app.command("similar")
+@app.command(
+    "similar", help=_("The entries most like one, by shared terms (rare terms count more).")
+)
 @with_filters
 def similar_command(
     request: SearchRequest,
     entry: Annotated[
-        str, typer.Argument(help="The entry to find others like: slug, title, municipality.")
+        str, typer.Argument(help=_("The entry to find others like: slug, title, municipality."))
     ],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many to show.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_("How many to show."))] = 10,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The entries most like one, by shared terms (rare terms count more)."""
     from tilflytting.cli import output
     from tilflytting.query import reports
     from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
-        result = output.answer(
-            lambda: reports.similar(store, entry, resolve_filters(request, store)[0], limit)
-        )
+        filters, notes = output.answer(lambda: resolve_filters(request, store))
+        result = output.answer(lambda: reports.similar(store, entry, filters, limit, notes))
     output.emit(result, fmt.value)
 
 
-@app.command("timeline")
+@app.command("timeline", help=_("Project periods as bars over the years, grouped by entry."))
 @with_filters
 def timeline_command(
     request: SearchRequest,
@@ -462,16 +491,14 @@ def timeline_command(
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Project periods as bars over the years, grouped by entry."""
     from tilflytting.cli import output
     from tilflytting.query import reports
     from tilflytting.query.search import resolve_filters
 
     with opened(db) as store:
+        filters, notes = output.answer(lambda: resolve_filters(request, store))
         result = output.answer(
-            lambda: reports.timeline(
-                store, resolve_filters(request, store)[0], limit, table_cap(fmt)
-            )
+            lambda: reports.timeline(store, filters, limit, table_cap(fmt), notes)
         )
     output.emit(result, fmt.value)
 
@@ -482,17 +509,25 @@ class Referanse(StrEnum):
     distrikt = "distrikt"
 
 
-@app.command("folketall")
+@app.command(
+    "folketall",
+    help=_(
+        "Population around an entry (SSB table 07459) on the catalog's 2012 borders: per year, "
+        "over each project period."
+    ),
+)
 def folketall_command(
     entry: Annotated[
-        str | None, typer.Argument(help="Slug, title, municipality name or number.")
+        str | None, typer.Argument(help=_("Slug, title, municipality name or number."))
     ] = None,
     referanse: Annotated[
         Referanse,
         typer.Option(
             "--referanse",
-            help="Compare with the rest of the 2012 county, the rest of the country, "
-            "or municipalities of similar size (all on 2012 borders).",
+            help=_(
+                "Compare with the rest of the 2012 county, the rest of the country, "
+                "or municipalities of similar size (all on 2012 borders)."
+            ),
         ),
     ] = Referanse.fylke,
     until_today: Annotated[bool, TodayOption] = False,
@@ -500,18 +535,19 @@ def folketall_command(
         Path | None,
         typer.Option(
             "--update",
-            help="Check a newer population CSV (nummer,aar,folkemengde: SSB's figure per "
-            "municipality number in use, 0 for the country) and use it from now on.",
+            help=_(
+                "Check a newer population CSV (nummer,aar,folkemengde: SSB's figure per "
+                "municipality number in use, 0 for the country) and use it from now on."
+            ),
         ),
     ] = None,
     reset: Annotated[
-        bool, typer.Option("--reset", help="Go back to the bundled population figures.")
+        bool, typer.Option("--reset", help=_("Go back to the bundled population figures."))
     ] = False,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Population around an entry (SSB table 07459) on the catalog's 2012 borders: per year,
-    over each project period."""
+
     from tilflytting.cli import output
     from tilflytting.core.i18n import _
     from tilflytting.query import population
@@ -524,10 +560,12 @@ def folketall_command(
         return
     if update is not None:
         rows = output.answer(lambda: population.checked_update(update))
-        output.message(f"population figures updated: {rows} rows from {update}")
+        output.message(
+            _("population figures updated: {rows} rows from {path}").format(rows=rows, path=update)
+        )
         return
     if entry is None:
-        fail("name an entry, or give --update FILE", 2)
+        fail(_("name an entry, or give --update FILE"), 2)
     with opened(db) as store:
         result = output.answer(
             lambda: population.folketall(store, entry, referanse.value, until_today)
@@ -545,93 +583,114 @@ class ExportFormat(StrEnum):
     datasette_metadata = "datasette-metadata"
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=_("The catalog, or the entries the filters choose, as files for reports and publishing."),
+)
 @with_filters
 def export_command(
     request: SearchRequest,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="What to write.")
+        ExportFormat, typer.Option("--format", "-f", help=_("What to write."))
     ] = ExportFormat.json,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="File (or folder, for yaml and html); default: stdout."),
+        typer.Option(
+            "--out", "-o", help=_("File (or folder, for yaml and html); default: stdout.")
+        ),
     ] = None,
     long: Annotated[
-        bool, typer.Option("--long", help="CSV: one row per list item instead of per entry.")
+        bool, typer.Option("--long", help=_("CSV: one row per list item instead of per entry."))
     ] = False,
     excel: Annotated[
-        bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with BOM, formulas defused.")
+        bool, typer.Option("--excel", help=_("CSV for Excel: UTF-8 with BOM, formulas defused."))
     ] = False,
     by: Annotated[
-        str, typer.Option("--by", help="Markdown: group by fylke (2024) or fylke2012.")
+        str, typer.Option("--by", help=_("Markdown: group by fylke (2024) or fylke2012."))
     ] = "fylke",
     db: DbOption = None,
 ) -> None:
-    """The catalog, or the entries the filters choose, as files for reports and publishing."""
     from tilflytting.cli import output
     from tilflytting.query.reports import selection
     from tilflytting.query.search import resolve_filters
     from tilflytting.report.export import export
 
     with opened(db) as store:
-        chosen = output.answer(
-            lambda: selection(store, resolve_filters(request, store)[0], fmt.value)
-        )
+        filters, notes = output.answer(lambda: resolve_filters(request, store))
+        output.notes(notes)
+        chosen = output.answer(lambda: selection(store, filters, fmt.value))
     done = output.answer(lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by))
     output.exported(done)
 
 
-@app.command("vocab")
+@app.command(
+    "vocab", help=_("The controlled vocabulary: each list's terms and how many entries use them.")
+)
 def vocab_command(
     liste: Annotated[
         str | None,
         typer.Option(
             "--list",
             "--liste",
-            help="Only this list: aktiviteter, salgsargumenter, samarbeidspartnere or malgrupper.",
+            help=_(
+                "Only this list: aktiviteter, salgsargumenter, samarbeidspartnere or målgrupper "
+                "(singular, plural, with or without æøå)."
+            ),
         ),
     ] = None,
     unmatched: Annotated[
-        bool, typer.Option("--unmatched", help="Free answers no term covers, most frequent first.")
+        bool,
+        typer.Option("--unmatched", help=_("Free answers no term covers, most frequent first.")),
     ] = False,
     apply: Annotated[
         bool,
-        typer.Option("--apply", help="Normalise stored items again after the vocabulary changed."),
+        typer.Option(
+            "--apply", help=_("Normalise stored items again after the vocabulary changed.")
+        ),
     ] = False,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """The controlled vocabulary: each list's terms and how many entries use them."""
+
     from tilflytting.cli import output
     from tilflytting.ingest.importer import reapply_vocabulary
     from tilflytting.query import lookup as query
 
     with opened(db) as store:
         if apply:
-            output.message(f"{reapply_vocabulary(store)} entries changed")
+            changed = reapply_vocabulary(store)
+            output.message(
+                ngettext("{count} entry changed", "{count} entries changed", changed).format(
+                    count=changed
+                )
+            )
         report = query.unmatched_report if unmatched else query.term_report
         result = output.answer(lambda: report(store, liste))
     output.emit(result, fmt.value)
 
 
-@app.command("check")
+@app.command(
+    "check",
+    help=_(
+        "What the tool understands from entry files before they are imported: each entry as "
+        "`show` prints it, and every warning. Writes nothing. Exit 1 if a file has an error "
+        "(with --strict: any warning)."
+    ),
+)
 def check_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Pages (.txt), YAML entries (.yaml) or folders of them.", show_default=False
+            help=_("Pages (.txt), YAML entries (.yaml) or folders of them."), show_default=False
         ),
     ],
     strict: Annotated[
-        bool, typer.Option("--strict", help="Warnings fail too (for a maintainer's CI).")
+        bool, typer.Option("--strict", help=_("Warnings fail too (for a maintainer's CI)."))
     ] = False,
     fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="Output format (yaml: as `convert`).")
+        ShowFormat, typer.Option("--format", "-f", help=_("Output format (yaml: as `convert`)."))
     ] = ShowFormat.table,
 ) -> None:
-    """What the tool understands from entry files before they are imported: each
-    entry as `show` prints it, and every warning. Writes nothing. Exit 1 if a file
-    has an error (with --strict: any warning)."""
     from tilflytting.cli import output
 
     checked = output.answer(lambda: _check(paths))
@@ -651,25 +710,29 @@ def _check(paths: list[Path]) -> list[tuple[Any, Any]]:
     ]
 
 
-@app.command("convert")
+@app.command(
+    "convert",
+    help=_(
+        "Turn a page into a YAML entry to correct by hand: text, lists as written, projects "
+        "and places as the tool read them. Then `check` it and `import` it."
+    ),
+)
 def convert_command(
-    page: Annotated[Path, typer.Argument(help="A published page (.txt) or a YAML entry.")],
+    page: Annotated[Path, typer.Argument(help=_("A published page (.txt) or a YAML entry."))],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="The YAML file to write [default: stdout]."),
+        typer.Option("--out", "-o", help=_("The YAML file to write [default: stdout].")),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+        bool, typer.Option("--force", help=_("Replace the --out file if it exists."))
     ] = False,
 ) -> None:
-    """Turn a page into a YAML entry to correct by hand: text, lists as written,
-    projects and places as the tool read them. Then `check` it and `import` it."""
     from tilflytting.cli import output
     from tilflytting.ingest.importer import check_file
     from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
 
     if out is not None and out.exists() and not force:
-        fail(f"{out} exists; use --force to replace it", 2)
+        fail(_("{out} exists; use --force to replace it").format(out=out), 2)
     result, entry = check_file(page)
     output.problems(result)
     if entry is None or result.status == "failed":
@@ -685,8 +748,8 @@ def convert_command(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror}")
-    output.message(f"{entry.slug} written to {out}")
+        fail(_("cannot write {out}: {error}").format(out=out, error=exc.strerror))
+    output.message(_("{slug} written to {out}").format(slug=entry.slug, out=out))
 
 
 def only_invoked(argv: list[str]) -> None:

@@ -1,5 +1,6 @@
 """Where results go: data to stdout (a table, or a machine format), messages
-to stderr. Rich is imported only when a table or progress bar is drawn."""
+to stderr, in the run's language. Rich is imported only when a table or
+progress bar is drawn."""
 
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from tilflytting.core.i18n import _
+from tilflytting.core.i18n import _, localise, ngettext
 from tilflytting.query.lookup import AmbiguousEntry, QueryError, UsageError
-from tilflytting.query.results import EntryDetail, EntryList, SearchResult, TimelineResult
-from tilflytting.report.formats import Result, clean, format_result
+from tilflytting.query.results import (
+    EntryDetail,
+    EntryList,
+    Notes,
+    Result,
+    SearchResult,
+    TimelineResult,
+)
+from tilflytting.report.formats import clean, format_result
 
 if TYPE_CHECKING:
     from tilflytting.core.model import Entry
@@ -49,15 +57,25 @@ def message(text: str) -> None:
     typer.echo(f"tilflytting: {clean(text)}", err=True)
 
 
+def notes(found: list[str]) -> None:
+    """What typed filter values were taken to mean: 'tilbakeflyttere' → ..."""
+    for note in found:
+        message(note)
+
+
 def emit(result: Result, fmt: str) -> None:
-    if isinstance(result, SearchResult):
-        for note in result.notes:
-            message(note)
+    if isinstance(result, Notes):
+        notes(result.notes)
     shown = _shown(result)
     if shown is not None:
         message(
-            f"showing the first {shown[0]} of {shown[1]} entries; "
-            "--limit N shows more, --format csv or json shows all"
+            ngettext(
+                "showing the first {shown} of {count} entry; "
+                "--limit N shows more, --format csv or json shows all",
+                "showing the first {shown} of {count} entries; "
+                "--limit N shows more, --format csv or json shows all",
+                shown[1],
+            ).format(shown=shown[0], count=shown[1])
         )
     if fmt == "table":
         from tilflytting.report import console as render
@@ -65,12 +83,26 @@ def emit(result: Result, fmt: str) -> None:
         render.print_result(result)
     else:
         sys.stdout.write(format_result(result, fmt))
+        empty = _empty(result)
+        if empty:
+            message(empty)
+
+
+def _empty(result: Result) -> str | None:
+    """A note on stderr when a machine format holds no rows."""
+    if isinstance(result, SearchResult) and not result.hits:
+        return _("no hits") + (f"; {result.hint}" if result.hint else "")
+    if isinstance(result, EntryList) and not result.entries:
+        return _("no entries match")
+    return None
 
 
 def _shown(result: Result) -> tuple[int, int] | None:
     """(entries shown, entries found) when a table was cut short."""
-    if isinstance(result, SearchResult | EntryList) and result.total is not None:
-        return len(result.rows), result.total
+    if isinstance(result, SearchResult) and result.total is not None:
+        return len(result.hits), result.total
+    if isinstance(result, EntryList) and result.total is not None:
+        return len(result.entries), result.total
     if isinstance(result, TimelineResult) and result.total is not None:
         return len(result.entries), result.total
     return None
@@ -91,36 +123,48 @@ def import_progress() -> Iterator[Callable[[int], Callable[[Path], None]] | None
 
 def problems(result: FileResult) -> None:
     """One `FILE:LINE: level: message` line on stderr per problem of a file."""
+    _print_problems(_problem_lines(result))
+
+
+def _problem_lines(result: FileResult) -> list[str]:
+    """`FILE:LINE: level: message` per problem, in the run's language."""
+    levels = {"warning": _("warning"), "error": _("error")}
+    lines = []
     for problem in result.problems:
-        where = f"{result.path}:{problem.line}" if problem.line else result.path
-        typer.echo(f"{clean(where)}: {problem.level}: {clean(problem.message)}", err=True)
+        path = _shown_path(result.path)
+        where = f"{path}:{problem.line}" if problem.line else path
+        level = levels.get(problem.level, problem.level)
+        lines.append(f"{clean(where)}: {level}: {clean(localise(problem.message))}")
+    return lines
+
+
+def _print_problems(lines: list[str]) -> None:
+    if lines and sys.stderr.isatty():
+        from tilflytting.report import console as render
+
+        render.print_wrapped(lines)  # at word boundaries, for people
+    else:
+        for line in lines:  # one line each, for grep and editors
+            typer.echo(line, err=True)
 
 
 def checked(files: list[tuple[FileResult, Entry | None]], fmt: str) -> None:
     """`check`: each file's entry as `show` prints it (or as YAML, or one JSON
     list of {fil, status, oppforing, problemer}), its problems on stderr."""
-    from tilflytting.query.lookup import entry_json
-
     if fmt == "json":
+        from tilflytting.report import contract
+
         rows = [
-            {
-                "fil": result.path,
-                "status": "feil" if result.status == "failed" else "ok",
-                "oppforing": entry_json(entry) if entry is not None else None,
-                "problemer": [
-                    {"linje": p.line, "niva": p.level, "melding": p.message}
-                    for p in result.problems
-                ],
-            }
+            contract.check_json(result.path, result.status == "failed", entry, result.problems)
             for result, entry in files
         ]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     for result, entry in files:
         problems(result)
         if entry is not None and fmt != "json":
-            emit(EntryDetail(entry_json(entry), entry, sources=True), fmt)
-    failed = sum(1 for result, _ in files if result.status == "failed")
-    warned = sum(1 for result, _ in files if result.problems and result.status != "failed")
+            emit(EntryDetail(entry, sources=True), fmt)
+    failed = sum(1 for result, _entry in files if result.status == "failed")
+    warned = sum(1 for result, _entry in files if result.problems and result.status != "failed")
     message(
         _("{files} checked: {failed} with errors, {warned} with warnings").format(
             files=len(files), failed=failed, warned=warned
@@ -130,35 +174,44 @@ def checked(files: list[tuple[FileResult, Entry | None]], fmt: str) -> None:
 
 def import_report(report: ImportReport) -> None:
     """One `FILE:LINE: level: message` line per problem, then the counts."""
+    lines = []
     for result in [*report.problems, *report.results]:
-        problems(result)
-    counts = {
-        "added": report.count("added"),
-        "updated": report.count("updated"),
-        "unchanged": report.count("unchanged"),
-        "failed": report.count("failed") + len(report.problems),
-    }
+        lines += _problem_lines(result)
+    _print_problems(lines)
+    counts = [
+        ("added", _("added"), report.count("added")),
+        ("updated", _("updated"), report.count("updated")),
+        ("unchanged", _("unchanged"), report.count("unchanged")),
+        ("failed", _("failed"), report.count("failed") + len(report.problems)),
+    ]
     if report.pruned:
-        counts["pruned"] = len(report.pruned)
+        counts.append(("pruned", _("pruned"), len(report.pruned)))
     title = _title(report)
     if sys.stderr.isatty():
         from tilflytting.report import console as render
 
         render.print_summary(counts, title)
     else:
-        typer.echo(
-            f"{title}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), err=True
-        )
+        typer.echo(f"{title}: " + ", ".join(f"{n} {label}" for _key, label, n in counts), err=True)
+
+
+def _shown_path(path: str) -> str:
+    """A path under the working folder relative to it (shorter lines)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
 
 
 def _title(report: ImportReport) -> str:
     if report.dry_run:
-        return "Dry run, nothing written"
+        return _("Dry run, nothing written")
     if report.rolled_back:
-        return "Strict import failed, nothing written"
+        return _("Strict import failed, nothing written")
     if not report.results and not report.pruned:
-        return "Nothing imported"
-    return "Import done"
+        return _("Nothing imported")
+    return _("Import done")
 
 
 def exported(done: Exported) -> None:
@@ -166,7 +219,17 @@ def exported(done: Exported) -> None:
     if done.text is not None:
         sys.stdout.write(done.text)
     elif len(done.files) == 1:
-        message(f"{done.count} entries written to {done.files[0]}")
+        message(
+            ngettext(
+                "{count} entry written to {path}", "{count} entries written to {path}", done.count
+            ).format(count=done.count, path=done.files[0])
+        )
     else:
         folder = os.path.commonpath([str(p) for p in done.files]) if done.files else ""
-        message(f"{done.count} entries written to {folder} ({len(done.files)} files)")
+        message(
+            ngettext(
+                "{count} entry written to {path} ({files} files)",
+                "{count} entries written to {path} ({files} files)",
+                done.count,
+            ).format(count=done.count, path=folder, files=len(done.files))
+        )

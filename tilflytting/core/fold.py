@@ -27,7 +27,12 @@ def fold(text: str) -> str:
             text = text.replace(letter, ascii_form)
     if text.isascii():  # the usual case once æøå are gone: no decomposition needed
         return text.lower()
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
+    # Letters such as Ǣ (Æ with a macron) decompose to Æ: fold those too.
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    for letter, ascii_form in _LETTERS:
+        if letter in text:
+            text = text.replace(letter, ascii_form)
+    return text.lower()
 
 
 def key(text: str) -> str:

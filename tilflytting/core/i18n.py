@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -55,3 +56,73 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark a constant for translation without translating it yet."""
     return message
+
+
+# -- stored English messages, shown in the run's language ---------------------------
+# Import warnings are stored in the database (`advarsler`) and notes travel in
+# the JSON (`merknader`) in English, the same in every language: machine text.
+# They are made from marked templates, `N_("unknown heading '{heading}'...")`,
+# filled in with str.format. `localise` shows such a text in the run's language
+# by finding the template it was made from and translating that.
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def localise(text: str) -> str:
+    """A stored English message (made from a marked template) in the run's
+    language; text that no template made is shown as it is."""
+    if language() == "en" or not text:
+        return text
+    catalog = _catalog(language())
+    direct = catalog.gettext(text)
+    if direct is not text and direct != text:
+        return direct
+    for pattern, template in _templates(language()):
+        found = pattern.fullmatch(text)
+        if found:
+            values = {name: localise(value) for name, value in found.groupdict().items()}
+            return catalog.gettext(template).format(**values)
+    return text
+
+
+@cache
+def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    """(regex, template) of every translated message with named fields, the
+    longest fixed text first (the most specific template wins)."""
+    catalog = _catalog(lang)
+    found = []
+    for template in getattr(catalog, "_catalog", {}):
+        if not isinstance(template, str) or "{" not in template:
+            continue
+        parts = _FIELD.split(template)
+        if len(parts) < 3:
+            continue
+        regex = "".join(
+            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+            for index, part in enumerate(parts)
+        )
+        try:
+            found.append((re.compile(regex, re.S), template, len("".join(parts[::2]))))
+        except re.error:  # the same field twice: not a template to match
+            continue
+    found.sort(key=lambda row: -row[2])
+    return [(pattern, template) for pattern, template, _ in found]
+
+
+# -- numbers -----------------------------------------------------------------------------
+def number(value: int | float, decimals: int = 0, sign: bool = False) -> str:
+    """A number the run's way: `2 132` and `-4,8` in Norwegian, `2,132` and
+    `-4.8` in English (ASCII hyphen-minus, so it pastes into a calculator)."""
+    text = f"{value:{'+' if sign else ''},.{decimals}f}"
+    if language() == "en":
+        return text
+    return text.replace(",", " ").replace(".", ",")
+
+
+def percent(value: float, decimals: int = 1, sign: bool = False) -> str:
+    """A percentage (given in percent, not as a share): `-4,8 %` / `-4.8%`."""
+    return number(value, decimals, sign) + (" %" if language() != "en" else "%")
+
+
+def share(value: float, decimals: int = 1) -> str:
+    """A share (0-1) as a percentage: `48,8 %` / `48.8%`."""
+    return percent(100 * value, decimals)

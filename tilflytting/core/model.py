@@ -24,6 +24,34 @@ LIST_LABELS: dict[str, str] = {
     "hovedmal": "Hovedmål",
 }
 
+# Every way a list may be named (after folding: æ→ae, ø→o, å→a, lowercase,
+# letters only): `--list målgruppe`, `målgrupper`, `malgrupper`, `Målgrupper`
+# all name the same list, wherever a list is named.
+_LIST_NAMES: dict[str, str] = {
+    "aktivitet": "aktiviteter",
+    "aktiviteter": "aktiviteter",
+    "salgsargument": "salgsargumenter",
+    "salgsargumenter": "salgsargumenter",
+    "viktigstesalgsargument": "salgsargumenter",
+    "viktigstesalgsargumenter": "salgsargumenter",
+    "samarbeidspartner": "samarbeidspartnere",
+    "samarbeidspartnere": "samarbeidspartnere",
+    "samarbeidspartnerer": "samarbeidspartnere",
+    "partner": "samarbeidspartnere",
+    "partnere": "samarbeidspartnere",
+    "malgruppe": "malgrupper",
+    "malgrupper": "malgrupper",
+    "hovedmal": "hovedmal",
+}
+
+
+def list_name(text: str) -> str | None:
+    """The list `text` names, in any of the ways people name it; None if none."""
+    from tilflytting.core.fold import key
+
+    return _LIST_NAMES.get(key(text))
+
+
 Level = Literal["warning", "error"]
 
 
@@ -127,6 +155,18 @@ class Entry:
 
     def warn(self, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(message, line))
+
+    def municipalities(self) -> list[Place]:
+        """The places that are municipalities (not a county standing alone)."""
+        return [p for p in self.places if p.kind == "kommune"]
+
+    def counties(self) -> list[str]:
+        """The entry's counties under the 2024 structure, each once."""
+        return [c for c in dict.fromkeys(p.fylke_2024 for p in self.places) if c]
+
+    def counties_2012(self) -> list[str]:
+        """The entry's counties as of 2012, each once."""
+        return [c for c in dict.fromkeys(p.fylke_2012 for p in self.places) if c]
 
 
 @dataclass

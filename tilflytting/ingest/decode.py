@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from tilflytting.core.i18n import N_
+
 
 class DecodeError(ValueError):
     """The bytes are not text in any encoding we accept."""
@@ -34,11 +36,13 @@ def decode(data: bytes) -> Decoded:
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
-            raise DecodeError(f"not valid UTF-16 at byte {exc.start}") from exc
+            raise DecodeError(
+                N_("not valid UTF-16 at byte {offset}").format(offset=exc.start)
+            ) from exc
     if b"\x00" in data:
         if _looks_like_utf16(data):
-            raise DecodeError("UTF-16 without a byte-order mark; save the file as UTF-8")
-        raise DecodeError("binary data (NUL bytes), not a text file")
+            raise DecodeError(N_("UTF-16 without a byte-order mark; save the file as UTF-8"))
+        raise DecodeError(N_("binary data (NUL bytes), not a text file"))
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -48,8 +52,9 @@ def decode(data: bytes) -> Decoded:
             return Decoded(data.decode("cp1252"), "windows-1252")
         except UnicodeDecodeError as exc:
             raise DecodeError(
-                f"neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x} "
-                f"at offset {exc.start})"
+                N_("neither UTF-8 nor Windows-1252 (byte {byte} at offset {offset})").format(
+                    byte=f"0x{data[exc.start]:02x}", offset=exc.start
+                )
             ) from exc
     # Without 0x80-0x9F bytes Latin-1 and Windows-1252 read the same.
     return Decoded(data.decode("latin-1"), "latin-1")
@@ -66,7 +71,9 @@ def _utf8(data: bytes, label: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DecodeError(f"not valid {label} at byte {exc.start + 3}") from exc
+        raise DecodeError(
+            N_("not valid {encoding} at byte {offset}").format(encoding=label, offset=exc.start + 3)
+        ) from exc
 
 
 def split_lines(text: str) -> list[str]:

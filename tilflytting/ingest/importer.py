@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tilflytting.core.i18n import N_
 from tilflytting.core.model import Entry, Problem, Source
 from tilflytting.ingest.decode import DecodeError, decode
 from tilflytting.ingest.normalise import apply_vocabulary, normalise
@@ -72,22 +73,26 @@ def find_files(paths: list[Path], report: ImportReport) -> dict[str, Path]:
                 found.setdefault(os.path.realpath(file), file)
             if len(found) == before:
                 report.problems.append(
-                    _path_problem(path, "no entry files (.txt, .yaml) in folder")
+                    _path_problem(path, N_("no entry files (.txt, .yaml) in folder"))
                 )
         elif path.is_file():
             if path.suffix.lower() in SUFFIXES:
                 found.setdefault(os.path.realpath(path), path)
             else:
-                report.problems.append(_path_problem(path, "not an entry file (.txt, .yaml, .yml)"))
+                report.problems.append(
+                    _path_problem(path, N_("not an entry file (.txt, .yaml, .yml)"))
+                )
         else:
-            report.problems.append(_path_problem(path, "no such file or folder"))
+            report.problems.append(_path_problem(path, N_("no such file or folder")))
     return dict(sorted(found.items(), key=lambda pair: pair[1]))
 
 
 def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
         report.problems.append(
-            _path_problem(Path(error.filename), f"cannot read: {error.strerror}")
+            _path_problem(
+                Path(error.filename), N_("cannot read: {error}").format(error=error.strerror)
+            )
         )
 
     # followlinks=False: a symlinked folder loop cannot send us round forever.
@@ -113,7 +118,7 @@ def read_entry(path: Path, source: str | None = None) -> tuple[bytes, Entry]:
     real = source or os.path.realpath(path)
     entry.source = Source(real, digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
-        entry.warn(f"not UTF-8: read as {decoded.encoding}")
+        entry.warn(N_("not UTF-8: read as {encoding}").format(encoding=decoded.encoding))
     return data, normalise(entry, decoded.text)
 
 
@@ -121,9 +126,13 @@ def _read_limited(path: Path) -> bytes:
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
+        raise ValueError(
+            N_("file is larger than the {size} MB limit").format(
+                size=MAX_FILE_BYTES // (1024 * 1024)
+            )
+        )
     if not data.strip():
-        raise ValueError("file is empty")
+        raise ValueError(N_("file is empty"))
     return data
 
 
@@ -181,7 +190,7 @@ def check_file(path: Path, source: str | None = None) -> tuple[FileResult, Entry
     except (DecodeError, ValueError) as exc:
         return FileResult(str(path), "failed", None, [Problem(str(exc), None, "error")]), None
     except OSError as exc:
-        problem = Problem(f"cannot read: {exc.strerror}", None, "error")
+        problem = Problem(N_("cannot read: {error}").format(error=exc.strerror), None, "error")
         return FileResult(str(path), "failed", None, [problem]), None
     failed = any(p.level == "error" for p in entry.problems)
     status = "failed" if failed else "checked"
@@ -209,7 +218,11 @@ def _unique_slug(store: Store, entry: Entry, source: str) -> None:
         number += 1
         entry.slug = f"{base}-{number}"
     if number > 1 and first_owner:
-        entry.warn(f"slug '{base}' is taken by {Path(first_owner).name}; using '{entry.slug}'")
+        entry.warn(
+            N_("slug '{slug}' is taken by {file}; using '{used}'").format(
+                slug=base, file=Path(first_owner).name, used=entry.slug
+            )
+        )
 
 
 def _prune(store: Store) -> list[str]:

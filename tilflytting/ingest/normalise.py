@@ -21,7 +21,7 @@ import re
 from typing import NamedTuple
 
 from tilflytting.core.fold import fold, key, slugify
-from tilflytting.core.i18n import _
+from tilflytting.core.i18n import N_
 from tilflytting.core.model import LISTS, Entry, Item, Place, Problem
 from tilflytting.reference.places import (
     Kommune,
@@ -90,7 +90,7 @@ def normalise(entry: Entry, source_text: str | None = None) -> Entry:
         found = _derived(entry, ref)
     entry.places = _places(found, ref, entry, source_text)
     if not entry.places:
-        entry.warn("no municipality or county found for this entry", entry.title_line)
+        entry.warn(N_("no municipality or county found for this entry"), entry.title_line)
     entry.raw_lists = {name: list(items) for name, items in entry.lists.items()}
     apply_vocabulary(entry)
     return entry
@@ -129,7 +129,9 @@ def _stated(entry: Entry, ref: Reference) -> list[_Found]:
     for stated in entry.stated_counties:
         county = ref.county(stated)
         if county is None:
-            entry.problems.append(Problem(f"unknown county '{stated}'", None, "error"))
+            entry.problems.append(
+                Problem(N_("unknown county '{name}'").format(name=stated), None, "error")
+            )
         else:
             counties.append(county)
     if found:
@@ -150,7 +152,7 @@ def _stated_regions(entry: Entry, ref: Reference) -> list[Region]:
         region = ref.region(name)
         if region is None:
             entry.warn(
-                _("unknown region '{name}': kept as written, with no municipalities").format(
+                N_("unknown region '{name}': kept as written, with no municipalities").format(
                     name=name.strip()
                 )
             )
@@ -169,10 +171,12 @@ def _lookup(stated: str, ref: Reference, entry: Entry) -> Kommune | None:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        message = f"unknown municipality '{stated}'"
+        message = N_("unknown municipality '{name}'").format(name=stated)
     else:
         options = ", ".join(f"{k.name} ({k.fylke_2012 or k.fylke_2024})" for k in hits)
-        message = f"municipality '{stated}' is ambiguous: write one of {options}"
+        message = N_("municipality '{name}' is ambiguous: write one of {options}").format(
+            name=stated, options=options
+        )
     entry.problems.append(Problem(message, None, "error"))
     return None
 
@@ -266,7 +270,10 @@ def _disambiguate(own: list[_Found], tiers: list[list[str]], entry: Entry) -> li
         if len(namesakes) == 1:
             chosen.append(namesakes[0])
         else:
-            entry.warn(f"municipality '{name}' is ambiguous here; not resolved", entry.title_line)
+            entry.warn(
+                N_("municipality '{name}' is ambiguous here; not resolved").format(name=name),
+                entry.title_line,
+            )
     return chosen
 
 

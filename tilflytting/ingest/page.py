@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from tilflytting.core.fold import fold, key, strip_controls
+from tilflytting.core.i18n import N_
 from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Heading, Item, Project
 from tilflytting.ingest.decode import split_lines
 from tilflytting.ingest.periods import Period, find_periods, find_starts, parse_period
@@ -245,7 +246,7 @@ def read_page(text: str) -> PageReading:
     parser = _PageParser(_lines(text))
     reading = parser.run()
     if removed:
-        reading.entry.warn(f"removed {removed} control character(s)")
+        reading.entry.warn(N_("removed {count} control character(s)").format(count=removed))
     return reading
 
 
@@ -289,7 +290,7 @@ class _PageParser:
             self._went(first, AREAS)
             first = self._next_nonblank()
         if first is None or first.bullet is not None or heading_kind(first.text):
-            raise PageError("page has no title", first.no if first else None)
+            raise PageError(N_("page has no title"), first.no if first else None)
         self.entry.title, self.entry.title_line = first.text, first.no
         self._went(first, TITLE)
         self._read_lead()
@@ -485,7 +486,10 @@ class _PageParser:
         answers = sum(1 for ln in run if answer_like(ln.content))
         if kind is not None and kind != state.kind and state.kind != "hovedmal":
             self._close_section()
-            self.entry.warn(f"list with no heading read as {LIST_LABELS[kind]}", run[0].no)
+            self.entry.warn(
+                N_("list with no heading read as {label}").format(label=LIST_LABELS[kind]),
+                run[0].no,
+            )
             self._take_run(kind, run)
             self.state = _Section(kind=kind, heading=LIST_LABELS[kind], items=len(run))
             return after
@@ -538,7 +542,10 @@ class _PageParser:
         if line.bullet is not None and self.lists_started and not self.period_mode:
             return self._headless_list(index)
         if self.lists_started and _looks_like_heading(line):
-            self.entry.warn(f"unknown heading '{line.text}' kept in the text", line.no)
+            self.entry.warn(
+                N_("unknown heading '{heading}' kept in the text").format(heading=line.text),
+                line.no,
+            )
             self.entry.headings.append(Heading(line.text, "ukjent", line.no))
         self._text_line(line)
         return index + 1
@@ -559,7 +566,12 @@ class _PageParser:
         kind = _list_kind([ln.content for ln in run])
         self._close_section()
         if kind is not None:
-            self.entry.warn(f"heading '{heading.text}' read as {LIST_LABELS[kind]}", heading.no)
+            self.entry.warn(
+                N_("heading '{heading}' read as {label}").format(
+                    heading=heading.text, label=LIST_LABELS[kind]
+                ),
+                heading.no,
+            )
             self.entry.headings.append(Heading(heading.text, kind, heading.no))
             self._went(heading, HEADING)
             self._take_run(kind, run)
@@ -573,7 +585,10 @@ class _PageParser:
             self._text_line(line)
         if self.lists_started and self._answers(run):
             self.entry.warn(
-                f"{len(run)} items under heading '{heading.text}' kept as text", heading.no
+                N_("{count} items under heading '{heading}' kept as text").format(
+                    count=len(run), heading=heading.text
+                ),
+                heading.no,
             )
         return after
 
@@ -583,14 +598,20 @@ class _PageParser:
         run, after = self._collect(index)
         kind = _list_kind([ln.content for ln in run])
         if kind is not None:
-            self.entry.warn(f"list with no heading read as {LIST_LABELS[kind]}", run[0].no)
+            self.entry.warn(
+                N_("list with no heading read as {label}").format(label=LIST_LABELS[kind]),
+                run[0].no,
+            )
             self._take_run(kind, run)
             self.state = _Section(kind=kind, heading=LIST_LABELS[kind], items=len(run))
             return after
         for line in run:
             self._text_line(line)
         if self._answers(run):
-            self.entry.warn(f"{len(run)} list items with no heading kept as text", run[0].no)
+            self.entry.warn(
+                N_("{count} list items with no heading kept as text").format(count=len(run)),
+                run[0].no,
+            )
         return after
 
     @staticmethod
@@ -604,13 +625,16 @@ class _PageParser:
         if state.kind is not None and not state.items:
             heading = next((h for h in reversed(self.entry.headings) if h.kind == state.kind), None)
             if heading is not None:
-                self.entry.warn(f"heading '{heading.text}' has no items", heading.line)
+                self.entry.warn(
+                    N_("heading '{heading}' has no items").format(heading=heading.text),
+                    heading.line,
+                )
         self.state = _Section()
 
     def _add_item(self, section: str, text: str, line: int) -> None:
         text = " ".join(text.split())
         if not text:
-            self.entry.warn("empty list item", line)
+            self.entry.warn(N_("empty list item"), line)
             self._went(line, WARNING)
             return
         target = self.entry.main_goal if section == "hovedmal" else self.entry.lists[section]
@@ -635,7 +659,8 @@ class _PageParser:
     def _mark_cut(self, body: list[Line], closing_at: int) -> None:
         if closing_at < len(self.lines):
             self.entry.warn(
-                "page is cut off in its closing block; imported as incomplete", self.lines[-1].no
+                N_("page is cut off in its closing block; imported as incomplete"),
+                self.lines[-1].no,
             )
             return
         last = next((ln for ln in reversed(body) if not ln.blank), None)
@@ -645,7 +670,10 @@ class _PageParser:
             return
         assert last is not None
         self.entry.warn(
-            f"page is cut off before its end ({evidence}); imported as incomplete", last.no
+            N_("page is cut off before its end ({evidence}); imported as incomplete").format(
+                evidence=evidence
+            ),
+            last.no,
         )
         for items in [*self.entry.lists.values(), self.entry.main_goal]:
             if items and items[-1].line == last.no and heading_kind(last.text) is None:
@@ -654,28 +682,28 @@ class _PageParser:
     def _cut_evidence(self, last: Line) -> str | None:
         """What shows that the page stops before its end, or None."""
         if last.bullet is None and heading_kind(last.text):
-            return f"heading '{last.text}' with nothing after it"
+            return N_("heading '{heading}' with nothing after it").format(heading=last.text)
         text = last.content
         if not text:
-            return "an empty list item"
+            return N_("an empty list item")
         if text.endswith((",", ";", ":", "-", "–", "/", "(", "&", "+")):
-            return f"it stops at '{text[-1]}'"
+            return N_("it stops at '{mark}'").format(mark=text[-1])
         if text.count("(") > text.count(")") or text.count("«") > text.count("»"):
-            return "a bracket or quote is left open"
+            return N_("a bracket or quote is left open")
         words = _words(text)
         if not words:
             return None
         if words[-1] in _DANGLING:
-            return f"it stops after '{text.split()[-1]}'"
+            return N_("it stops after '{word}'").format(word=text.split()[-1])
         if text.endswith((".", "!", "?", ")", "»", '"', "”")):
             return None
         known = _known_words() | _words_before_last(self.lines)
         kind = next((k for k in (*LISTS, "hovedmal") if self._last_item_is(k, last)), None)
         if kind in LISTS and (term := _cut_term(kind, text, words, known)) is not None:
-            return f"'{text}' is the beginning of '{term}'"
+            return N_("'{text}' is the beginning of '{term}'").format(text=text, term=term)
         last_word = words[-1]
         if len(last_word) >= 2 and last_word not in known and _starts_known(last_word, known):
-            return f"'{text.split()[-1]}' stops mid-word"
+            return N_("'{word}' stops mid-word").format(word=text.split()[-1])
         return None
 
     def _last_item_is(self, kind: str, line: Line) -> bool:
@@ -749,7 +777,12 @@ class _PageParser:
         for no, period in unnamed:
             if no not in reported:
                 reported.add(no)
-                self.entry.warn(f"period '{period.text}' names no project; left in the text", no)
+                self.entry.warn(
+                    N_("period '{period}' names no project; left in the text").format(
+                        period=period.text
+                    ),
+                    no,
+                )
         return named
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tilflytting.core.i18n import N_
+
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
 
@@ -47,7 +49,7 @@ class Period:
 def _check(year: int, raw: str, problems: list[str]) -> int | None:
     if FIRST_YEAR <= year <= LAST_YEAR:
         return year
-    problems.append(f"impossible year {year} in period '{raw}'")
+    problems.append(N_("impossible year {year} in period '{period}'").format(year=year, period=raw))
     return None
 
 
@@ -70,7 +72,7 @@ def _period_from(match: re.Match[str]) -> Period:
     if end_raw is not None:
         end = _check(_end_year(end_raw, start), raw, problems)
     if start is not None and end is not None and end < start:
-        problems.append(f"period '{raw}' ends before it starts")
+        problems.append(N_("period '{period}' ends before it starts").format(period=raw))
     return Period(start, end, ongoing, raw, match.span(), problems)
 
 

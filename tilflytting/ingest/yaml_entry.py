@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from tilflytting.core.fold import key
+from tilflytting.core.i18n import N_
 from tilflytting.core.model import LISTS, Entry, Item, Project
 from tilflytting.reference.places import reference
 
@@ -67,7 +68,7 @@ class _Validator:
         # PyYAML composes an alias as the node it points to; meeting a node
         # twice means aliases, which also guards against "billion laughs".
         if id(node) in self.seen:
-            raise EntryFormatError("YAML anchors and aliases are not allowed", _line(node))
+            raise EntryFormatError(N_("YAML anchors and aliases are not allowed"), _line(node))
         self.seen.add(id(node))
         self.lines[where] = _line(node)
 
@@ -76,18 +77,31 @@ class _Validator:
     ) -> dict[str, yaml.Node]:
         self.visit(node, where)
         if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
-            raise EntryFormatError(f"{where} must be a mapping of keys to values", _line(node))
+            raise EntryFormatError(
+                N_("{where} must be a mapping of keys to values").format(where=where), _line(node)
+            )
         result: dict[str, yaml.Node] = {}
         for key_node, value in node.value:
             name = str(key_node.value)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR:
-                raise EntryFormatError(f"{where}: key '{name}' must be text", _line(key_node))
+                raise EntryFormatError(
+                    N_("{where}: key '{name}' must be text").format(where=where, name=name),
+                    _line(key_node),
+                )
             if name in result:
-                raise EntryFormatError(f"{where}: duplicate key '{name}'", _line(key_node))
+                raise EntryFormatError(
+                    N_("{where}: duplicate key '{name}'").format(where=where, name=name),
+                    _line(key_node),
+                )
             if name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise EntryFormatError(f"{where}: unknown key '{name}'{hint}", _line(key_node))
+                if close:
+                    message = N_("{where}: unknown key '{name}' (did you mean '{close}'?)").format(
+                        where=where, name=name, close=close[0]
+                    )
+                else:
+                    message = N_("{where}: unknown key '{name}'").format(where=where, name=name)
+                raise EntryFormatError(message, _line(key_node))
             result[name] = value
         return result
 
@@ -99,21 +113,27 @@ class _Validator:
         expected = " or ".join(want[t] for t in tags if t in want)
         if isinstance(node, yaml.ScalarNode) and node.tag in _READ_AS and STR in tags:
             raise EntryFormatError(
-                f"'{where}': {node.value} was read as {_READ_AS[node.tag]}; "
-                f"put it in quotes: '{node.value}'",
+                N_("'{where}': {value} was read as {kind}; put it in quotes: '{quoted}'").format(
+                    where=where, value=node.value, kind=_READ_AS[node.tag], quoted=node.value
+                ),
                 _line(node),
             )
         found = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
         if isinstance(node, yaml.ScalarNode):
             found = f"'{node.value}'" if node.tag in (STR, INT, BOOL, NULL, FLOAT) else node.tag
-        raise EntryFormatError(f"'{where}' must be {expected}, found {found}", _line(node))
+        raise EntryFormatError(
+            N_("'{where}' must be {expected}, found {found}").format(
+                where=where, expected=expected, found=found
+            ),
+            _line(node),
+        )
 
     def sequence(self, node: yaml.Node, where: str, each: Callable[[yaml.Node, str], None]) -> None:
         self.visit(node, where)
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
             return
         if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
-            raise EntryFormatError(f"'{where}' must be a list", _line(node))
+            raise EntryFormatError(N_("'{where}' must be a list").format(where=where), _line(node))
         for index, child in enumerate(node.value):
             each(child, f"{where}[{index}]")
 
@@ -124,7 +144,7 @@ def _validate(root: yaml.Node) -> dict[str, int]:
     check = _Validator()
     fields = check.mapping(root, SCHEMA_KEYS, "the entry")
     if "tittel" not in fields:
-        raise EntryFormatError("the entry has no 'tittel' (title)", _line(root))
+        raise EntryFormatError(N_("the entry has no 'tittel' (title)"), _line(root))
     text_or_null = (STR, NULL)
     for name in ("tittel", "slug", "ingress", "tekst", "region", "url"):
         if name in fields:
@@ -161,7 +181,9 @@ def _item(check: _Validator, node: yaml.Node, where: str) -> None:
 def _project(check: _Validator, node: yaml.Node, where: str) -> None:
     fields = check.mapping(node, PROJECT_KEYS, where)
     if "navn" not in fields:
-        raise EntryFormatError(f"'{where}' has no 'navn' (name)", _line(node))
+        raise EntryFormatError(
+            N_("'{where}' has no 'navn' (name)").format(where=where), _line(node)
+        )
     check.scalar(fields["navn"], (STR,), f"{where}.navn")
     for name in ("fra", "til"):
         if name in fields:
@@ -180,10 +202,10 @@ def parse_yaml(text: str) -> Entry:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise EntryFormatError(
-            f"not valid YAML: {problem}", mark.line + 1 if mark else None
+            N_("not valid YAML: {problem}").format(problem=problem), mark.line + 1 if mark else None
         ) from exc
     if root is None:
-        raise EntryFormatError("the file is empty", None)
+        raise EntryFormatError(N_("the file is empty"), None)
     lines = _validate(root)
     data = yaml.safe_load(text)
     return _entry(data, lines)

@@ -1,7 +1,6 @@
-"""Questions asked of the catalog, answered as plain result objects that the
-render layer turns into tables or JSON/CSV/Markdown/YAML.
-
-The JSON shape of an entry (documented in docs/json.md) is built here.
+"""Questions asked of the catalog, answered as typed result objects
+(query/results.py) that the report layer turns into tables or
+JSON/CSV/Markdown/YAML (the JSON shape is declared in report/contract.py).
 """
 
 from __future__ import annotations
@@ -9,17 +8,24 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, TypeVar
 
+from tilflytting.core.collate import sort_key
 from tilflytting.core.fold import key
-from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project, SearchFilters
-from tilflytting.query.results import EntryDetail, EntryList, TableResult
+from tilflytting.core.i18n import _
+from tilflytting.core.model import LISTS, SearchFilters, list_name
+from tilflytting.query.results import (
+    EntryDetail,
+    EntryList,
+    FreeAnswer,
+    TermCount,
+    UnmatchedResult,
+    VocabResult,
+)
 from tilflytting.reference.places import Fylker, Region, UnknownPlace, reference
 from tilflytting.store.database import Store
 
 T = TypeVar("T")
-JSON_VERSION = 1
 SORT_KEYS = ("slug", "tittel", "kommune", "fylke", "start")
 
 
@@ -42,101 +48,6 @@ class Resolution:
     suggestions: list[str] = field(default_factory=list)
 
 
-# -- JSON shape -----------------------------------------------------------------
-def place_json(place: Place) -> dict[str, Any]:
-    return {
-        "navn": place.name_2024 if place.name is None else place.name,
-        "nummer": place.nr_2024,
-        "fylke": place.fylke_2024,
-        "fylke_2012": place.fylke_2012,
-        "nummer_2012": place.nr_2012,
-        "navn_2024": place.name_2024,
-    }
-
-
-def evidence_json(place: Place) -> dict[str, Any]:
-    """A place of any kind (municipality or county) with its evidence."""
-    return {
-        "type": place.kind,
-        "navn": place.name,
-        "nummer_2012": place.nr_2012,
-        "fylke_2012": place.fylke_2012,
-        "nummer": place.nr_2024,
-        "fylke": place.fylke_2024,
-        "bevis": place.evidence,
-        "linje": place.line,
-    }
-
-
-def project_json(project: Project) -> dict[str, Any]:
-    return {
-        "navn": project.name,
-        "fra": project.start,
-        "til": project.end,
-        "pagaende": project.ongoing,
-        "periode": project.period,
-        "linje": project.line,
-    }
-
-
-def entry_json(entry: Entry) -> dict[str, Any]:
-    """The documented JSON object for one entry."""
-    kommuner = [p for p in entry.places if p.kind == "kommune"]
-    data: dict[str, Any] = {
-        "slug": entry.slug,
-        "tittel": entry.title,
-        "ingress": entry.lead,
-        "tekst": entry.text,
-        "fagomrader": entry.areas,
-        "kommuner": [place_json(p) for p in kommuner],
-        "fylker": _unique(p.fylke_2024 for p in entry.places),
-        "fylker_2012": _unique(p.fylke_2012 for p in entry.places),
-        "region": entry.region,
-        "steder": [evidence_json(p) for p in entry.places],
-        "prosjekter": [project_json(p) for p in entry.projects],
-    }
-    for name in LISTS:
-        data[name] = [
-            {
-                "tekst": i.text,
-                "term": i.term,
-                "detalj": i.detail,
-                "linje": i.line,
-                "avkortet": i.truncated,
-            }
-            for i in entry.lists[name]
-        ]
-    data["hovedmal"] = [item.text for item in entry.main_goal]
-    data["komplett"] = entry.complete
-    data["advarsler"] = [{"linje": p.line, "melding": p.message} for p in entry.problems]
-    source = entry.source
-    data["kilde"] = {
-        "fil": source.path if source else None,
-        "url": entry.url,
-        "sha256": source.sha256 if source else None,
-        "tegnsett": source.encoding if source else None,
-        "format": source.format if source else None,
-    }
-    return data
-
-
-def _unique(values: Any) -> list[str]:
-    return [v for v in dict.fromkeys(values) if v]
-
-
-def summary_json(entry: Entry) -> dict[str, Any]:
-    """The shorter object `list` prints: lists reduced to their counts."""
-    full = entry_json(entry)
-    row = {k: full[k] for k in ("slug", "tittel", "kommuner", "fylker", "fylker_2012", "region")}
-    row["prosjekter"] = [
-        {k: p[k] for k in ("navn", "fra", "til", "pagaende")} for p in full["prosjekter"]
-    ]
-    for name in (*LISTS, "hovedmal"):
-        row[name] = len(full[name])
-    row["komplett"] = full["komplett"]
-    return row
-
-
 # -- list -----------------------------------------------------------------------
 def list_entries(
     store: Store,
@@ -155,8 +66,8 @@ def list_entries(
     if sort != "slug":
         keys.sort(key=_sort_key(sort))  # stable: equal keys stay in slug order
     shown, total = first_rows(keys, limit, cap)
-    ids = [entry_id for entry_id, _ in shown]
-    return EntryList([summary_json(entry) for entry in store.load_entries(ids)], total)
+    ids = [entry_id for entry_id, _value in shown]
+    return EntryList(store.load_entries(ids), total)
 
 
 def first_rows(rows: list[T], limit: int | None, cap: int | None) -> tuple[list[T], int | None]:
@@ -213,18 +124,11 @@ def region_filter(text: str) -> Region:
 
 
 def _sort_key(sort: str) -> Callable[[tuple[int, Any]], Any]:
-    """How `--sort` orders: folded names (entries without one last), the
-    first project start (none: last)."""
-    if sort == "fylke":
-        return lambda k: "~" if k[1] is None else _county_key(k[1])
+    """How `--sort` orders: names in Norwegian order (… Y Z Æ Ø Å; entries
+    without one last), the first project start (none: last)."""
     if sort == "start":
         return lambda k: k[1] or 9999
-    return lambda k: "~" if k[1] is None else k[1]
-
-
-@cache
-def _county_key(name: str) -> str:
-    return key(name)
+    return lambda k: (1, ("", "")) if not k[1] else (0, sort_key(k[1]))
 
 
 # -- show -----------------------------------------------------------------------
@@ -257,7 +161,7 @@ def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
     found = resolve(store, text)
     if len(found.ids) == 1:
         entry = store.load_entries(found.ids, raw=True)[0]  # raw: `--format yaml` writes them
-        return EntryDetail(entry_json(entry), entry, sources)
+        return EntryDetail(entry, sources)
     if found.ids:
         raise AmbiguousEntry(text, found.candidates)
     raise EntryNotFound(text, found.suggestions)
@@ -265,29 +169,48 @@ def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
 
 class AmbiguousEntry(QueryError):
     def __init__(self, text: str, candidates: list[tuple[str, str]]) -> None:
-        super().__init__(f"'{text}' matches {len(candidates)} entries; name one by its slug")
+        super().__init__(
+            _("'{text}' matches {count} entries; name one by its slug").format(
+                text=text, count=len(candidates)
+            )
+        )
         self.candidates = candidates
 
 
 class EntryNotFound(QueryError):
     def __init__(self, text: str, suggestions: list[str]) -> None:
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no entry matches '{text}'{hint}")
+        if suggestions:
+            message = _("no entry matches '{text}'; did you mean {names}?").format(
+                text=text, names=", ".join(suggestions)
+            )
+        else:
+            message = _("no entry matches '{text}'").format(text=text)
+        super().__init__(message)
         self.suggestions = suggestions
 
 
 # -- vocabulary ----------------------------------------------------------------
-def _lists(liste: str | None) -> tuple[str, ...]:
+def pick_lists(liste: str | None) -> tuple[str, ...]:
+    """The lists a `--list` value names (all of them for None): `målgruppe`,
+    `målgrupper`, `malgrupper` and `Målgrupper` all name the same list."""
     if liste is None:
         return LISTS
-    wanted = key(liste)
-    for name in LISTS:
-        if wanted in (name, key(LIST_LABELS[name])):
-            return (name,)
-    raise UsageError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+    found = list_name(liste)
+    if found is None or found not in LISTS:
+        raise UsageError(
+            _("unknown list '{text}'; choose from {names}").format(
+                text=liste, names=", ".join(LISTS)
+            )
+        )
+    return (found,)
 
 
-def term_report(store: Store, liste: str | None = None) -> TableResult:
+# The label of the row that counts free answers: machine text in JSON and CSV
+# (as before), shown in the run's language in tables.
+FREE_LABEL = "(fritekst)"
+
+
+def term_report(store: Store, liste: str | None = None) -> VocabResult:
     """Every term of the vocabulary with how many entries use it."""
     from tilflytting.reference.vocabulary import vocabulary
 
@@ -295,53 +218,29 @@ def term_report(store: Store, liste: str | None = None) -> TableResult:
     used = {(name, term): n for name, term, n in store.term_counts()}
     total = len(store.sources())
     rows = []
-    for name in _lists(liste):
+    for name in pick_lists(liste):
         for term in vocab.terms[name].values():
             count = used.get((name, term.slug), 0)
-            rows.append(
-                {
-                    "liste": name,
-                    "term": term.slug,
-                    "etikett": term.label,
-                    "oppforinger": count,
-                    "andel": _share(count, total),
-                }
-            )
+            rows.append(TermCount(name, term.slug, term.label, count, _share(count, total)))
         free = used.get((name, None), 0)
-        rows.append(
-            {
-                "liste": name,
-                "term": None,
-                "etikett": "(fritekst)",
-                "oppforinger": free,
-                "andel": _share(free, total),
-            }
-        )
-    return TableResult(
-        f"Termer i {total} oppføringer",
-        ["liste", "term", "etikett", "oppforinger", "andel"],
-        rows,
-        "oppforinger: entries with the term; (fritekst): entries with answers no term covers",
-    )
+        rows.append(TermCount(name, None, FREE_LABEL, free, _share(free, total)))
+    return VocabResult(total, rows)
 
 
-def unmatched_report(store: Store, liste: str | None = None) -> TableResult:
+def unmatched_report(store: Store, liste: str | None = None) -> UnmatchedResult:
     """Free answers no term covers, most frequent first: what to add next."""
     from tilflytting.reference.vocabulary import match_key
 
-    wanted = _lists(liste)
+    wanted = pick_lists(liste)
     groups: dict[tuple[str, str], tuple[str, set[int]]] = {}
     for name, text, entry_id in store.free_answers():
         if name in wanted:
             groups.setdefault((name, match_key(text)), (text, set()))[1].add(entry_id)
     found = sorted(
-        ((len(entries), name, text) for (name, _), (text, entries) in groups.items()),
-        key=lambda row: (-row[0], row[1], key(row[2])),
+        ((len(entries), name, text) for (name, _k), (text, entries) in groups.items()),
+        key=lambda row: (-row[0], row[1], sort_key(row[2])),
     )
-    rows = [{"liste": name, "tekst": text, "oppforinger": n} for n, name, text in found]
-    return TableResult(
-        f"{len(rows)} fritekstsvar uten term", ["liste", "tekst", "oppforinger"], rows
-    )
+    return UnmatchedResult([FreeAnswer(name, text, n) for n, name, text in found])
 
 
 def _share(count: int, total: int) -> float:

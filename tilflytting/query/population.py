@@ -21,12 +21,21 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tilflytting.core.clock import CATALOG_YEAR, this_year
+from tilflytting.core.i18n import N_, _
 from tilflytting.core.model import Entry, Place
 from tilflytting.query.lookup import QueryError, UsageError, show_entry
-from tilflytting.query.results import FolketallResult
+from tilflytting.query.results import (
+    Change,
+    FolketallResult,
+    GrowthEntry,
+    GrowthSummary,
+    PeriodChange,
+    PopulationSpan,
+    SeriesPoint,
+)
 from tilflytting.reference.places import Kommune, reference
 from tilflytting.reference.population import (
     ATTRIBUTION,
@@ -46,9 +55,13 @@ REFERENCES = ("fylke", "landet", "distrikt")
 # half and twice the area's.
 SIMILAR_SIZE = (0.5, 2.0)
 BORDERS_2012 = str(CATALOG_YEAR)
-CAVEAT = (
-    "Tallene viser utviklingen, ikke effekten av tiltaket: flytting har mange årsaker, "
-    "og en forskjell mot referansen er ikke bevis for at tiltaket virket."
+# Notes and reference names travel in the JSON in English (the same in every
+# language), made from marked templates, and are shown in the run's language
+# (core.i18n.localise). A template names each field once (localise matches
+# the text against it).
+CAVEAT = N_(
+    "The figures show the change, not the effect of the work: people move for many "
+    "reasons, and a difference from the reference is no proof that the work had an effect."
 )
 
 Figures = dict[int, Figure]
@@ -59,9 +72,13 @@ def checked_update(path: Path) -> int:
     try:
         return update(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise QueryError(f"{path}: cannot read: {exc}") from None
+        raise QueryError(_("{path}: cannot read: {error}").format(path=path, error=exc)) from None
     except ValueError as exc:
-        raise QueryError(f"{path}: {exc}; the population figures were not changed") from None
+        raise QueryError(
+            _("{path}: {error}; the population figures were not changed").format(
+                path=path, error=exc
+            )
+        ) from None
 
 
 def back_to_bundled() -> bool:
@@ -95,9 +112,13 @@ def area_of(entry: Entry) -> Area:
     counties = tuple(dict.fromkeys(c for p in entry.places for c in [_county_2012(p)] if c))
     if counties:
         whole = tuple(k for k in ref.kommuner if k.nr_2012 and k.fylke_2012 in counties)
-        note = f"Oppføringen har ingen kommune; hele {' og '.join(counties)} er brukt."
+        note = N_("The entry names no municipality; all of {counties} is used.").format(
+            counties=", ".join(counties)
+        )
         return Area(" og ".join(counties), whole, counties, [note], True)
-    raise QueryError(f"'{entry.slug}' has no municipality or county to count people in")
+    raise QueryError(
+        _("'{slug}' has no municipality or county to count people in").format(slug=entry.slug)
+    )
 
 
 def _kommuner_2012(place: Place) -> list[Kommune]:
@@ -132,20 +153,30 @@ def merger_notes(area: Area, first: int, last: int) -> list[str]:
         for change in changes(kommune, first, last):
             if change.merged_into:
                 notes.append(
-                    f"Fra {change.year}: tall for {' og '.join(change.merged_into)}, "
-                    f"som {change.kommune} ble en del av i {change.year} (grenser {change.year})."
+                    N_(
+                        "From {year}: figures for {merged}, which {kommune} became part of "
+                        "(borders of that year)."
+                    ).format(
+                        year=change.year,
+                        merged=", ".join(change.merged_into),
+                        kommune=change.kommune,
+                    )
                 )
             if change.joined:
                 notes.append(
-                    f"Fra {change.year}: tall for {change.kommune} med "
-                    f"{' og '.join(change.joined)}, "
-                    f"som ble en del av kommunen i {change.year} (grenser {change.year})."
+                    N_(
+                        "From {year}: figures for {kommune} with {joined}, which became part "
+                        "of it (borders of that year)."
+                    ).format(
+                        year=change.year, kommune=change.kommune, joined=", ".join(change.joined)
+                    )
                 )
             if change.left:
                 notes.append(
-                    f"Fra {change.year}: tall for {change.kommune} uten "
-                    f"{' og '.join(change.left)}, "
-                    f"som ble egen kommune igjen i {change.year} (grenser {change.year})."
+                    N_(
+                        "From {year}: figures for {kommune} without {left}, which became a "
+                        "municipality of its own again (borders of that year)."
+                    ).format(year=change.year, kommune=change.kommune, left=", ".join(change.left))
                 )
     return list(dict.fromkeys(notes))
 
@@ -198,10 +229,11 @@ def periods_of(entry: Entry, last: int, until_today: bool = False) -> list[Perio
 
 class Reference(NamedTuple):
     kind: str
-    name: str
+    name: str  # with its borders: "the rest of Nord-Trøndelag (2012 borders)"
     kommuner: tuple[Kommune, ...]
     figures: Figures
     notes: list[str]
+    short: str = ""  # without them: "the rest of Nord-Trøndelag" (show's line)
 
 
 def reference_area(
@@ -231,8 +263,14 @@ def _kept_reference(
     everyone = [k for k in ref.kommuner if k.nr_2012]
     if kind == "fylke" and not area.whole_counties:
         rest = tuple(k for k in everyone if k.fylke_2012 in area.counties and k not in mine)
-        name = f"resten av {' og '.join(area.counties)}"
-        return _reference(kind, name, rest, years)
+        names = ", ".join(area.counties)
+        return _reference(
+            kind,
+            N_("the rest of {counties} ({year} borders)").format(counties=names, year=CATALOG_YEAR),
+            N_("the rest of {counties}").format(counties=names),
+            rest,
+            years,
+        )
     if kind in ("fylke", "landet"):
         own = _series(area.kommuner, years)
         country = data.series(COUNTRY)
@@ -240,7 +278,12 @@ def _kept_reference(
             y: Figure(country[y] - f.persons, f.borders) for y, f in own.items() if y in country
         }
         return Reference(
-            kind, "resten av landet", tuple(k for k in everyone if k not in mine), figures, []
+            kind,
+            N_("the rest of the country ({year} borders)").format(year=CATALOG_YEAR),
+            tuple(k for k in everyone if k not in mine),
+            figures,
+            [],
+            N_("the rest of the country"),
         )
     # Municipalities of similar size, on their 2012 borders in every year the
     # area is on its own (so that the sum means the same every year).
@@ -262,14 +305,23 @@ def _kept_reference(
                 and all(y in figures and figures[y].borders == CATALOG_YEAR for y in on_2012)
             ):
                 similar.append(kommune)
-        name = f"kommuner med {low:,.0f}–{high:,.0f} innbyggere i {start}".replace(",", " ")
+        low_high = {"low": round(low), "high": round(high), "start": start}
+        name = N_(
+            "municipalities with {low}–{high} inhabitants in {start} ({year} borders)"
+        ).format(**low_high, year=CATALOG_YEAR)
+        short = N_("municipalities with {low}–{high} inhabitants in {start}").format(**low_high)
     else:
-        name = "kommuner av lik størrelse"
-    return _reference("distrikt", name, tuple(similar), years)
+        name = N_("municipalities of similar size ({year} borders)").format(year=CATALOG_YEAR)
+        short = N_("municipalities of similar size")
+    return _reference("distrikt", name, short, tuple(similar), years)
 
 
 def _reference(
-    kind: str, name: str, kommuner: tuple[Kommune, ...], years: tuple[int, ...] | None
+    kind: str,
+    name: str,
+    short: str,
+    kommuner: tuple[Kommune, ...],
+    years: tuple[int, ...] | None,
 ) -> Reference:
     figures = _series(kommuner, years) if kommuner else {}
     notes = []
@@ -277,26 +329,26 @@ def _reference(
     if figures and len(own) < len(figures):
         moved = min(y for y, f in figures.items() if f.borders != CATALOG_YEAR)
         notes.append(
-            f"Referansen er på 2012-grenser til {moved - 1}; fra {moved} på senere grenser."
+            N_(
+                "The reference is on {borders} borders until {until}; from {year} on later borders."
+            ).format(borders=CATALOG_YEAR, until=moved - 1, year=moved)
         )
-    return Reference(kind, f"{name} (2012-grenser)", kommuner, figures, notes)
+    return Reference(kind, name, kommuner, figures, notes, short)
 
 
-def change(figures: Figures, start: int, end: int) -> dict[str, Any]:
+def change(figures: Figures, start: int, end: int) -> Change:
     """Persons and percent from 1 January `start` to 1 January `end`, where
     both figures are on the same borders."""
     first, last = figures.get(start), figures.get(end)
-    same = first is not None and last is not None and first.borders == last.borders
-    if first is None or last is None or not same:
-        borders = None
-        return {"fra": start, "til": end, "personer": None, "prosent": None, "grenser": borders}
-    return {
-        "fra": start,
-        "til": end,
-        "personer": last.persons - first.persons,
-        "prosent": round(100 * (last.persons - first.persons) / first.persons, 2),
-        "grenser": str(first.borders),
-    }
+    if first is None or last is None or first.borders != last.borders:
+        return Change(start, end, None, None)
+    return Change(
+        start,
+        end,
+        last.persons - first.persons,
+        round(100 * (last.persons - first.persons) / first.persons, 2),
+        str(first.borders),
+    )
 
 
 def folketall(
@@ -304,7 +356,11 @@ def folketall(
 ) -> FolketallResult:
     """Population around one entry; its `data` is documented in docs/json.md."""
     if kind not in REFERENCES:
-        raise UsageError(f"--referanse takes {', '.join(REFERENCES)}, not '{kind}'")
+        raise UsageError(
+            _("--referanse takes {choices}, not '{text}'").format(
+                choices=", ".join(REFERENCES), text=kind
+            )
+        )
     entry = show_entry(store, name).entry
     data = population()
     area = area_of(entry)
@@ -316,43 +372,35 @@ def folketall(
     other = reference_area(kind, area, data, base)
     notes = merger_notes(area, data.years[0], data.years[-1])
     return FolketallResult(
-        {
-            "slug": entry.slug,
-            "tittel": entry.title,
-            "omrade": {
-                "navn": area.name,
-                "kommunenummer": _numbers_2024(area),
-                "kommunenummer_2012": [k.nr_2012 for k in area.kommuner],
-                "grenser": BORDERS_2012,
-                "merknader": area.notes + notes,
-            },
-            "referanse": {
-                "type": kind,
-                "navn": other.name,
-                "kommuner": len(other.kommuner),
-                "grenser": BORDERS_2012,
-            },
-            "indeksar": base,
-            "serie": [
-                {
-                    "ar": year,
-                    "folketall": own[year].persons if year in own else None,
-                    "grenser": str(own[year].borders) if year in own else None,
-                    "indeks": _index(own, year, base),
-                    "referanse_folketall": other.figures[year].persons
-                    if year in other.figures
-                    else None,
-                    "referanse_indeks": _index(other.figures, year, base),
-                    "referanse_grenser": str(other.figures[year].borders)
-                    if year in other.figures
-                    else None,
-                }
-                for year in data.years
-            ],
-            "perioder": [_period_json(p, own, other.figures) for p in periods],
-            "merknader": _plain_words(entry, periods, own, data, until_today) + other.notes,
-            "kilde": ATTRIBUTION,
-        }
+        slug=entry.slug,
+        title=entry.title,
+        area=area.name,
+        numbers=_numbers_2024(area),
+        numbers_2012=[k.nr_2012 for k in area.kommuner if k.nr_2012],
+        borders=BORDERS_2012,
+        area_notes=area.notes + notes,
+        reference_kind=kind,
+        reference_name=other.name,
+        reference_count=len(other.kommuner),
+        reference_borders=BORDERS_2012,
+        index_year=base,
+        series=[_point(year, own, other.figures, base) for year in data.years],
+        periods=[_period_change(p, own, other.figures) for p in periods],
+        notes=_plain_words(entry, periods, own, data, until_today) + other.notes,
+        source=ATTRIBUTION,
+    )
+
+
+def _point(year: int, own: Figures, other: Figures, base: int) -> SeriesPoint:
+    mine, theirs = own.get(year), other.get(year)
+    return SeriesPoint(
+        year=year,
+        population=mine.persons if mine else None,
+        borders=str(mine.borders) if mine else None,
+        indexed=_index(own, year, base),
+        reference_population=theirs.persons if theirs else None,
+        reference_index=_index(other, year, base),
+        reference_borders=str(theirs.borders) if theirs else None,
     )
 
 
@@ -370,7 +418,7 @@ def _index(figures: Figures, year: int, base: int) -> float | None:
     return round(100 * figures[year].persons / figures[base].persons, 1)
 
 
-def _period_json(period: Period, own: Figures, other: Figures) -> dict[str, Any]:
+def _period_change(period: Period, own: Figures, other: Figures) -> PeriodChange:
     length = period.end - period.start
     during, before = (
         change(own, period.start, period.end),
@@ -378,16 +426,9 @@ def _period_json(period: Period, own: Figures, other: Figures) -> dict[str, Any]
     )
     reference_change = change(other, period.start, period.end)
     difference = None
-    if during["prosent"] is not None and reference_change["prosent"] is not None:
-        difference = round(during["prosent"] - reference_change["prosent"], 2)
-    return {
-        "prosjekt": period.name,
-        "prosjektperiode": period.label,
-        "under": during,
-        "foer": before,
-        "referanse": reference_change,
-        "differanse_prosentpoeng": difference,
-    }
+    if during.percent is not None and reference_change.percent is not None:
+        difference = round(during.percent - reference_change.percent, 2)
+    return PeriodChange(period.name, period.label, during, before, reference_change, difference)
 
 
 def _plain_words(
@@ -396,11 +437,17 @@ def _plain_words(
     words = [CAVEAT]
     missing = [y for y in data.years if y not in own]
     if missing:
-        words.append(f"Mangler tall for {_years(missing)}: vist som tomme, ikke fylt inn.")
+        words.append(
+            N_("No figures for {years}: shown as empty, not filled in.").format(
+                years=_years(missing)
+            )
+        )
     early = [p.name for p in periods if p.start - (p.end - p.start) < data.years[0]]
     if early:
         words.append(
-            f"Tallene begynner i {data.years[0]}: årene like før er ukjente for {', '.join(early)}."
+            N_(
+                "The figures begin in {year}: the years just before are unknown for {names}."
+            ).format(year=data.years[0], names=", ".join(early))
         )
     crossing = [
         p.name
@@ -409,17 +456,21 @@ def _plain_words(
     ]
     if crossing:
         words.append(
-            f"Endringen er ikke regnet der grensene endret seg i perioden: {', '.join(crossing)}."
+            N_("No change is given where the borders changed during the period: {names}.").format(
+                names=", ".join(crossing)
+            )
         )
     if any(p.label.endswith("–") for p in periods):
         words.append(
-            "Prosjekter uten sluttår er regnet til de siste tallene (--til-i-dag)."
+            N_("Projects without an end year are counted to the latest figures (--til-i-dag).")
             if until_today
-            else f"Prosjekter uten sluttår er regnet til katalogens år (1.1.{CATALOG_YEAR + 1}); "
-            "--til-i-dag regner dem til de siste tallene."
+            else N_(
+                "Projects without an end year are counted to the catalog's year (1 Jan. {year}); "
+                "--til-i-dag counts them to the latest figures."
+            ).format(year=CATALOG_YEAR + 1)
         )
     if len(periods) < len(entry.projects):
-        words.append("Prosjekter uten lesbart startår er ikke med.")
+        words.append(N_("Projects without a readable start year are left out."))
     return words
 
 
@@ -431,7 +482,7 @@ def _years(years: list[int]) -> str:
     )
 
 
-def summary_line(entry: Entry, until_today: bool = False) -> str | None:
+def summary_line(entry: Entry, until_today: bool = False) -> PopulationSpan | None:
     """`show`'s line: population at the first project's start and the last's
     end, against the rest of the 2012 county, on 2012 borders."""
     try:
@@ -447,29 +498,24 @@ def summary_line(entry: Entry, until_today: bool = False) -> str | None:
     start = max(start, data.years[0]) if end > data.years[0] else start
     own = _series(area.kommuner, (start, end))  # two years, not all: `show` stays quick
     moved = change(own, start, end)
-    if moved["personer"] is None:
-        if start in own and end in own:
-            return (
-                f"Folketall {start}–{end}: grensene endret seg i perioden "
-                f"({own[end].borders}); se tilflytting folketall (SSB)"
-            )
-        return f"Folketall: ingen tall for {start}–{end} (SSB)"
-    other = reference_area("fylke", area, data, start, (start, end))
-    versus = change(other.figures, start, end)
-    rest = ""
-    if versus["prosent"] is not None:
-        rest = f"; {other.name.removesuffix(' (2012-grenser)')}: {versus['prosent']:+.1f} %"
-    return (
-        f"Folketall 1.1.{start}: {_number(own[start].persons)} → 1.1.{end}: "
-        f"{_number(own[end].persons)} ({_number(moved['personer'], sign=True)}, "
-        f"{moved['prosent']:+.1f} %){rest} (SSB, {moved['grenser']}-grenser)"
+    first, last = own.get(start), own.get(end)
+    span = PopulationSpan(
+        start,
+        end,
+        first.persons if first else None,
+        last.persons if last else None,
+        moved.persons,
+        moved.percent,
     )
-
-
-def _number(value: int, sign: bool = False) -> str:
-    """Norwegian thousands: 2 132; with `sign`, +39 or −39."""
-    text = f"{value:+,}" if sign else f"{value:,}"
-    return text.replace(",", " ")
+    if first and last and first.borders != last.borders:
+        span.end_borders = last.borders
+    if moved.persons is None:
+        return span
+    span.borders = first.borders if first else None
+    other = reference_area("fylke", area, data, start, (start, end))
+    span.reference = other.short
+    span.reference_percent = change(other.figures, start, end).percent
+    return span
 
 
 def span_change(
@@ -477,7 +523,7 @@ def span_change(
     data: PopulationData,
     span: tuple[int | None, int | None] = (None, None),
     until_today: bool = False,
-) -> dict[str, Any] | None:
+) -> GrowthEntry | None:
     """The entry's population change over all its projects (first start with
     figures to last end; within `span`, the years asked for), against the
     rest of its 2012 county on the same borders; None if unknown."""
@@ -499,39 +545,41 @@ def span_change(
         return None
     own = change(_series(area.kommuner), start, end)
     other = change(reference_area("fylke", area, data, start).figures, start, end)
-    if own["prosent"] is None or other["prosent"] is None:
+    if own.percent is None or other.percent is None or own.borders is None:
         return None
-    return {
-        "slug": entry.slug,
-        "fra": start,
-        "til": end,
-        "grenser": own["grenser"],
-        "endring_prosent": own["prosent"],
-        "referanse_prosent": other["prosent"],
-        "differanse_prosentpoeng": round(own["prosent"] - other["prosent"], 2),
-    }
+    return GrowthEntry(
+        slug=entry.slug,
+        title=entry.title,
+        area=area.name,
+        start=start,
+        end=end,
+        borders=own.borders,
+        percent=own.percent,
+        reference_percent=other.percent,
+        difference=round(own.percent - other.percent, 2),
+    )
 
 
 def growth_summary(
     entries: list[Entry],
     span: tuple[int | None, int | None] = (None, None),
     until_today: bool = False,
-) -> dict[str, Any]:
+) -> GrowthSummary:
     """How many entries grew over their project periods (within `span`), and
     how many grew more than the rest of their 2012 county."""
     data = population()
     found = [c for c in (span_change(e, data, span, until_today) for e in entries) if c]
-    return {
-        "med_tall": len(found),
-        "uten_tall": len(entries) - len(found),
-        "vekst": sum(1 for c in found if c["endring_prosent"] > 0),
-        "nedgang": sum(1 for c in found if c["endring_prosent"] <= 0),
-        "bedre_enn_referansen": sum(1 for c in found if c["differanse_prosentpoeng"] > 0),
-        "svakere_enn_referansen": sum(1 for c in found if c["differanse_prosentpoeng"] <= 0),
-        "fra": span[0],
-        "til": span[1],
-        "grenser": BORDERS_2012,
-        "oppforinger": found,
-        "kilde": ATTRIBUTION,
-        "merknad": CAVEAT,
-    }
+    return GrowthSummary(
+        with_figures=len(found),
+        without_figures=len(entries) - len(found),
+        grew=sum(1 for c in found if c.percent > 0),
+        declined=sum(1 for c in found if c.percent <= 0),
+        better=sum(1 for c in found if c.difference > 0),
+        weaker=sum(1 for c in found if c.difference <= 0),
+        span_from=span[0],
+        span_to=span[1],
+        borders=BORDERS_2012,
+        entries=found,
+        source=ATTRIBUTION,
+        note=CAVEAT,
+    )

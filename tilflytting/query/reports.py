@@ -1,21 +1,38 @@
 """The answers researchers and planners come for: `compare`, `summarise`,
 `similar` and `timeline`, each over the whole catalog or a filtered subset.
 
-Each returns a result object; the render layer draws it, and its `data` is
-the documented JSON (docs/json.md).
+Each returns a typed result object (query/results.py); the report layer
+draws it, and report/contract.py turns it into the documented JSON.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tilflytting.core.model import LIST_LABELS, LISTS, Entry, SearchFilters
-from tilflytting.query.lookup import UsageError, first_rows, show_entry
-from tilflytting.query.results import CompareResult, Report, TableResult, TimelineResult
+from tilflytting.core.collate import sort_key
+from tilflytting.core.i18n import _
+from tilflytting.core.model import LISTS, Entry, SearchFilters
+from tilflytting.query.lookup import UsageError, first_rows, pick_lists, show_entry
+from tilflytting.query.results import (
+    CompareResult,
+    CompareRow,
+    CrossRow,
+    FreeCount,
+    GroupCount,
+    GrowthSummary,
+    SharedTerm,
+    SimilarHit,
+    SimilarResult,
+    SummaryResult,
+    TermCount,
+    TimelineEntry,
+    TimelineProject,
+    TimelineResult,
+)
 from tilflytting.reference.vocabulary import vocabulary
 from tilflytting.store.database import Store
 
@@ -30,11 +47,13 @@ GROUPINGS = {
 # -- compare ------------------------------------------------------------------------
 def compare(store: Store, names: list[str]) -> CompareResult:
     if len(names) < 2:
-        raise UsageError("compare needs at least two entries")
+        raise UsageError(_("compare needs at least two entries"))
     details = [show_entry(store, name) for name in names]
     slugs = [d.entry.slug for d in details]
     if len(set(slugs)) < len(slugs):
-        raise UsageError(f"the same entry was named twice: {', '.join(names)}")
+        raise UsageError(
+            _("the same entry was named twice: {names}").format(names=", ".join(names))
+        )
     lists = {liste: _compare_rows(liste, [d.entry for d in details]) for liste in LISTS}
     similarity: dict[str, float | None] = {
         liste: _shared_share([_terms(d.entry, liste) for d in details]) for liste in LISTS
@@ -42,25 +61,23 @@ def compare(store: Store, names: list[str]) -> CompareResult:
     similarity["samlet"] = _shared_share(
         [{(liste, t) for liste in LISTS for t in _terms(d.entry, liste)} for d in details]
     )
-    return CompareResult([d.data for d in details], lists, similarity)
+    return CompareResult([d.entry for d in details], lists, similarity)
 
 
 def _terms(entry: Entry, liste: str) -> set[str]:
     return {i.term for i in entry.lists[liste] if i.term}
 
 
-def _compare_rows(liste: str, entries: list[Entry]) -> list[dict[str, Any]]:
+def _compare_rows(liste: str, entries: list[Entry]) -> list[CompareRow]:
     """Shared terms first, then the others by how many have them, free answers last."""
     vocab = vocabulary()
     sets = [_terms(e, liste) for e in entries]
     counts = Counter(t for s in sets for t in s)
-    terms = sorted(counts, key=lambda t: (-counts[t], vocab.label(liste, t)))
-    rows: list[dict[str, Any]] = [
-        {"term": t, "etikett": vocab.label(liste, t), "har": [t in s for s in sets]} for t in terms
-    ]
+    terms = sorted(counts, key=lambda t: (-counts[t], sort_key(vocab.label(liste, t))))
+    rows = [CompareRow(t, vocab.label(liste, t), [t in s for s in sets]) for t in terms]
     free = [[i.text for i in e.lists[liste] if not i.term] for e in entries]
     for text in dict.fromkeys(x for texts in free for x in texts):
-        rows.append({"term": None, "etikett": text, "har": [text in texts for texts in free]})
+        rows.append(CompareRow(None, text, [text in texts for texts in free]))
     return rows
 
 
@@ -73,7 +90,9 @@ def _shared_share(sets: list[set[Any]]) -> float | None:
 
 
 # -- similar ------------------------------------------------------------------------
-def similar(store: Store, name: str, filters: SearchFilters, limit: int = 10) -> TableResult:
+def similar(
+    store: Store, name: str, filters: SearchFilters, limit: int = 10, notes: list[str] | None = None
+) -> SimilarResult:
     """Entries most like one, by shared terms weighted so that rare terms count
     more (inverse document frequency): sum of shared weights / sum of all."""
     target = show_entry(store, name).entry
@@ -93,43 +112,30 @@ def similar(store: Store, name: str, filters: SearchFilters, limit: int = 10) ->
             union = mine_weight + theirs - shared
             scored.append((round(shared / union, 3) if union else 0.0, entry_id))
     scored.sort(key=lambda r: (-r[0], r[1]))
-    return _similar_table(store, target.slug, mine, scored[:limit], frequency)
+    hits = _similar_hits(store, mine, scored[:limit], frequency)
+    return SimilarResult(notes or [], target.slug, hits)
 
 
 def _weight(frequency: int, total: int) -> float:
     return math.log(1 + total / max(frequency, 1))
 
 
-def _similar_table(
+def _similar_hits(
     store: Store,
-    slug: str,
     mine: set[tuple[str, str]],
     rows: list[tuple[float, int]],
     frequency: dict[tuple[str, str], int],
-) -> TableResult:
+) -> list[SimilarHit]:
     vocab = vocabulary()
-    entries = store.load_entries([entry_id for _, entry_id in rows])
-    out: list[dict[str, Any]] = []
-    for (score, _), entry in zip(rows, entries, strict=True):
+    entries = store.load_entries([entry_id for _score, entry_id in rows])
+    hits = []
+    for (score, _id), entry in zip(rows, entries, strict=True):
         theirs = {(liste, t) for liste in LISTS for t in _terms(entry, liste)}
         # The rarest shared terms first: they say most about the likeness.
         shared = sorted(mine & theirs, key=lambda p: (frequency.get(p, 0), p))
-        labels = [f"{vocab.label(liste, t)}" for liste, t in shared]
-        out.append(
-            {
-                "slug": entry.slug,
-                "tittel": entry.title,
-                "likhet": score,
-                "felles": labels,
-                "antall_felles": len(shared),
-            }
-        )
-    return TableResult(
-        f"Mest lik {slug}",
-        ["slug", "likhet", "antall_felles", "felles"],
-        out,
-        "likhet: shared terms' weight / all terms' weight; rare terms weigh more",
-    )
+        terms = [SharedTerm(liste, t, vocab.label(liste, t)) for liste, t in shared]
+        hits.append(SimilarHit(entry.slug, entry.title, score, terms))
+    return hits
 
 
 # -- summarise ------------------------------------------------------------------------
@@ -140,37 +146,28 @@ def summarise(
     by: str | None = None,
     top: int | None = None,
     folketall: bool = False,
-) -> Report:
-    lists = _pick_lists(liste)
+    notes: list[str] | None = None,
+) -> SummaryResult:
+    lists = pick_lists(liste)
     total = store.count_entries(filters)
     places = store.place_counts(filters)
-    data: dict[str, Any] = {"oppforinger": total, **places, "lister": {}, "fritekst": {}}
+    result = SummaryResult(notes or [], entries=total)
+    result.kommuner, result.fylker_2012, result.fylker_2024 = (
+        places.get("kommuner", 0),
+        places.get("fylker_2012", 0),
+        places.get("fylker_2024", 0),
+    )
     counts = store.subset_term_counts(filters, lists)
-    tables = [_overview(data)]
     for name in lists:
-        rows, free = _term_rows(name, counts, total, top)
-        data["lister"][name], data["fritekst"][name] = rows, free
-        tables.append(_term_table(name, rows, free, total))
+        result.lists[name], result.free[name] = _term_rows(name, counts, total, top)
     if by is not None:
-        data["kryss"] = _cross(store, filters, lists, by, top)
-        tables += [_cross_table(name, by, data["kryss"][name]) for name in lists]
-    data["prosjekter"] = _project_years(store, filters)
-    tables.append(_years_table(data["prosjekter"]))
+        # The cross-table shows the terms of the table above it, in its order.
+        shown = {name: [row.term for row in result.lists[name] if row.term] for name in lists}
+        result.by, result.cross = by, _cross(store, filters, shown, by)
+    result.started, result.active = _project_years(store, filters)
     if folketall:
-        data["folketall"] = _growth(store, filters)
-        tables.append(_growth_table(data["folketall"]))
-    return Report(f"Katalogen i tall: {total} oppføringer", data, tables)
-
-
-def _pick_lists(liste: str | None) -> tuple[str, ...]:
-    if liste is None:
-        return LISTS
-    from tilflytting.core.fold import key
-
-    for name in LISTS:
-        if key(liste) in (name, key(LIST_LABELS[name])):
-            return (name,)
-    raise UsageError(f"unknown list '{liste}'; choose from {', '.join(LISTS)}")
+        result.growth = _growth(store, filters)
+    return result
 
 
 def _share(count: int, total: int) -> float:
@@ -179,88 +176,83 @@ def _share(count: int, total: int) -> float:
 
 def _term_rows(
     liste: str, counts: list[tuple[str, str | None, int, int]], total: int, top: int | None
-) -> tuple[list[dict[str, Any]], dict[str, int]]:
+) -> tuple[list[TermCount], FreeCount]:
     vocab = vocabulary()
-    used = {term: n for name, term, n, _ in counts if name == liste and term}
-    rows: list[dict[str, Any]] = [
-        {
-            "term": t.slug,
-            "etikett": t.label,
-            "oppforinger": used.get(t.slug, 0),
-            "andel": _share(used.get(t.slug, 0), total),
-        }
+    used = {term: n for name, term, n, _items in counts if name == liste and term}
+    rows = [
+        TermCount(liste, t.slug, t.label, used.get(t.slug, 0), _share(used.get(t.slug, 0), total))
         for t in vocab.terms[liste].values()
     ]
-    rows.sort(key=lambda r: (-r["oppforinger"], r["etikett"]))
+    rows.sort(key=lambda r: (-r.entries, sort_key(r.label)))
     free = next(
         ((n, items) for name, term, n, items in counts if name == liste and not term), (0, 0)
     )
-    return rows[:top] if top else rows, {"oppforinger": free[0], "svar": free[1]}
+    return rows[:top] if top else rows, FreeCount(free[0], free[1])
+
+
+def grouping(by: str) -> str:
+    """The column a `--by` value groups by (fylke, fylke2024, fylke2012, region)."""
+    column = GROUPINGS.get(by.replace("_", "").replace("-", "").replace(" ", "").lower())
+    if column is None:
+        raise UsageError(
+            _("--by takes {choices}, not '{text}'").format(choices=", ".join(GROUPINGS), text=by)
+        )
+    return column
 
 
 def _cross(
-    store: Store, filters: SearchFilters, lists: tuple[str, ...], by: str, top: int | None
-) -> dict[str, list[dict[str, Any]]]:
-    column = GROUPINGS.get(by.replace("_", "").replace("-", ""))
-    if column is None:
-        raise UsageError(f"--by takes {', '.join(GROUPINGS)}, not '{by}'")
+    store: Store, filters: SearchFilters, terms: dict[str, list[str]], by: str
+) -> dict[str, list[CrossRow]]:
+    column = grouping(by)
     sizes = store.group_sizes(filters, column)
     found: dict[tuple[str, str], dict[str, int]] = {}
     for liste, term, group, n in store.cross_counts(filters, column):
         found.setdefault((liste, term), {})[group] = n
     vocab = vocabulary()
-    result: dict[str, list[dict[str, Any]]] = {}
-    for liste in lists:
-        rows = [
-            {
-                "term": term,
-                "etikett": vocab.label(liste, term),
-                "grupper": {
-                    group: {
-                        "antall": groups.get(group, 0),
-                        "andel": _share(groups.get(group, 0), size),
-                    }
-                    for group, size in sorted(sizes.items())
-                },
-            }
-            for (name, term), groups in found.items()
-            if name == liste
-        ]
-        rows.sort(key=_cross_total)
-        result[liste] = rows[:top] if top else rows
+    groups = sorted(sizes, key=sort_key)
+    result: dict[str, list[CrossRow]] = {}
+    for liste, wanted in terms.items():
+        rows = []
+        for term in wanted:
+            counts = found.get((liste, term), {})
+            if not any(counts.values()):
+                continue  # no entry of any group has it (a top term of an empty subset)
+            rows.append(
+                CrossRow(
+                    term,
+                    vocab.label(liste, term),
+                    {
+                        g: GroupCount(counts.get(g, 0), _share(counts.get(g, 0), sizes[g]))
+                        for g in groups
+                    },
+                )
+            )
+        result[liste] = rows
     return result
 
 
-def _cross_total(row: dict[str, Any]) -> int:
-    groups: dict[str, dict[str, int]] = row["grupper"]
-    return -sum(g["antall"] for g in groups.values())
-
-
-def _project_years(store: Store, filters: SearchFilters) -> dict[str, dict[str, int]]:
+def _project_years(store: Store, filters: SearchFilters) -> tuple[dict[int, int], dict[int, int]]:
     """Projects started each year, and projects running each year: a running
     sum of starts less the projects whose last year was the year before."""
     started, ended = store.project_years(filters, filters.this_year)
     if not started:
-        return {"startet": {}, "aktive": {}}
+        return {}, {}
     running, total = {}, 0
     for year in range(min(started), max([*ended, *started]) + 1):
         total += started.get(year, 0)
         running[year] = total
         total -= ended.get(year, 0)
     years = [y for y in running if running[y] or started.get(y)]
-    return {
-        "startet": {str(y): started.get(y, 0) for y in years},
-        "aktive": {str(y): running[y] for y in years},
-    }
+    return {y: started.get(y, 0) for y in years}, {y: running[y] for y in years}
 
 
-def _growth(store: Store, filters: SearchFilters) -> dict[str, Any]:
+def _growth(store: Store, filters: SearchFilters) -> GrowthSummary:
     """Population change of the chosen entries; the year filters also limit
     the span measured (`--fra 2008 --til 2012`: 1.1.2008 to 1.1.2013)."""
     from tilflytting.core.clock import CATALOG_YEAR
     from tilflytting.query.population import growth_summary
 
-    ids = [entry_id for entry_id, _ in store.search(None, filters)]
+    ids = [entry_id for entry_id, _score in store.search(None, filters)]
     starts = [y for y in (filters.year, filters.span_from) if y is not None]
     ends = [y for y in (filters.year, filters.span_to) if y is not None]
     span = (max(starts) if starts else None, min(ends) if ends else None)
@@ -268,121 +260,27 @@ def _growth(store: Store, filters: SearchFilters) -> dict[str, Any]:
     return growth_summary(store.load_outlines(ids), span, today)
 
 
-def _growth_table(growth: dict[str, Any]) -> TableResult:
-    labels = {
-        "med_tall": "med folketall for prosjektårene",
-        "vekst": "vekst i prosjektårene",
-        "nedgang": "nedgang eller ingen endring",
-        "bedre_enn_referansen": "bedre enn resten av fylket",
-        "svakere_enn_referansen": "svakere enn resten av fylket",
-        "uten_tall": "uten tall (ingen prosjektår med tall)",
-    }
-    rows = [{"mål": label, "oppforinger": growth[name]} for name, label in labels.items()]
-    return TableResult(
-        "Folketall i prosjektperiodene",
-        ["mål", "oppforinger"],
-        rows,
-        f"{growth['merknad']}\n{growth['kilde']}",
-    )
-
-
-# -- the tables behind a summary ---------------------------------------------------
-def _overview(data: dict[str, Any]) -> TableResult:
-    rows = [
-        {"mål": "oppføringer", "antall": data["oppforinger"]},
-        {"mål": "kommuner", "antall": data["kommuner"]},
-        {"mål": "fylker (2012)", "antall": data["fylker_2012"]},
-        {"mål": "fylker (2024)", "antall": data["fylker_2024"]},
-    ]
-    return TableResult("Katalogen", ["mål", "antall"], rows)
-
-
-def _term_table(
-    liste: str, rows: list[dict[str, Any]], free: dict[str, int], total: int
-) -> TableResult:
-    shown = [{"liste": liste, **row} for row in rows]
-    shown.append(
-        {
-            "liste": liste,
-            "term": None,
-            "etikett": "(fritekst)",
-            "oppforinger": free["oppforinger"],
-            "andel": _share(free["oppforinger"], total),
-        }
-    )
-    return TableResult(
-        f"{LIST_LABELS[liste]} ({total} oppføringer)",
-        ["term", "etikett", "oppforinger", "andel"],
-        shown,
-        f"(fritekst): entries with free answers ({free['svar']} answers)",
-    )
-
-
-def _cross_table(liste: str, by: str, rows: list[dict[str, Any]]) -> TableResult:
-    """Shown as one wrapping `fordeling` column (a grid of 15 counties does not
-    fit a terminal); the rows keep every group's count for CSV."""
-    flat = []
-    for row in rows:
-        groups: dict[str, dict[str, Any]] = row["grupper"]
-        used = sorted((g for g in groups.items() if g[1]["antall"]), key=lambda g: -g[1]["andel"])
-        spread = " · ".join(f"{g} {v['antall']} ({v['andel']:.0%})" for g, v in used)
-        counts = {g: v["antall"] for g, v in groups.items()}
-        flat.append(
-            {
-                "liste": liste,
-                "term": row["term"],
-                "etikett": row["etikett"],
-                "fordeling": spread,
-                **counts,
-            }
-        )
-    return TableResult(
-        f"{LIST_LABELS[liste]} etter {by}",
-        ["etikett", "fordeling"],
-        flat,
-        "entries with the term in each group (share of the group's entries)",
-    )
-
-
-def _years_table(years: dict[str, dict[str, int]]) -> TableResult:
-    rows = [
-        {"år": int(y), "startet": years["startet"][y], "aktive": years["aktive"][y]}
-        for y in years["startet"]
-    ]
-    return TableResult(
-        "Prosjekter per år",
-        ["år", "startet", "aktive"],
-        rows,
-        "startet: projects starting that year; aktive: projects running",
-    )
-
-
 # -- timeline ------------------------------------------------------------------------
 def timeline(
-    store: Store, filters: SearchFilters, limit: int | None = None, cap: int | None = None
+    store: Store,
+    filters: SearchFilters,
+    limit: int | None = None,
+    cap: int | None = None,
+    notes: list[str] | None = None,
 ) -> TimelineResult:
     """Entries' projects by slug: at most `limit` entries; with no limit, at
     most `cap`, and then the result says how many there were."""
     this_year = filters.this_year  # open-ended projects end here (the catalog's year)
-    entries: dict[int, dict[str, Any]] = {}
+    entries: dict[int, TimelineEntry] = {}
     for entry_id, slug, title, name, start, end, ongoing in store.project_rows(filters):
-        row = entries.setdefault(entry_id, {"slug": slug, "prosjekter": [], "tittel": title})
-        row["prosjekter"].append(
-            {
-                "navn": name,
-                "fra": start,
-                "til": end,
-                "pagaende": bool(ongoing),
-                "vist_til": max(this_year, start or this_year)
-                if ongoing and end is None
-                else (end or start),
-            }
-        )
+        row = entries.setdefault(entry_id, TimelineEntry(slug, title, []))
+        shown_to = max(this_year, start or this_year) if ongoing and end is None else (end or start)
+        row.projects.append(TimelineProject(name, start, end, bool(ongoing), shown_to))
     shown, total = first_rows(list(entries.values()), limit, cap)  # by slug, as rows came
-    starts = [p["fra"] for r in shown for p in r["prosjekter"] if p["fra"]]
+    starts = [p.start for r in shown for p in r.projects if p.start]
     first = min(starts) if starts else this_year
-    ends = [p["vist_til"] for r in shown for p in r["prosjekter"] if p["vist_til"]]
-    return TimelineResult(shown, first, max([this_year, *ends]), total)
+    ends = [p.shown_to for r in shown for p in r.projects if p.shown_to]
+    return TimelineResult(notes or [], shown, first, max([this_year, *ends]), total)
 
 
 @dataclass
@@ -391,19 +289,19 @@ class Selection:
     shows beside them, and the database's name (for Datasette metadata)."""
 
     entries: list[Entry]
-    summary: list[TableResult] = field(default_factory=list)
+    summary: SummaryResult | None = None
     database: str = "catalog"
 
 
 def selection(store: Store, filters: SearchFilters, fmt: str) -> Selection:
     """The entries `filters` allow, with what format `fmt` needs besides."""
     entries = catalog_part(store, filters, raw=fmt == "yaml")
-    summary = summarise(store, filters, top=None).tables if fmt == "html" else []
+    summary = summarise(store, filters, top=None) if fmt == "html" else None
     database = Path(store.path).stem if fmt == "datasette-metadata" else "catalog"
     return Selection(entries, summary, database)
 
 
 def catalog_part(store: Store, filters: SearchFilters, raw: bool = False) -> list[Entry]:
     """Every entry the filters allow, by slug (for exports; `raw` for YAML)."""
-    ids = [entry_id for entry_id, _ in store.search(None, filters)]
+    ids = [entry_id for entry_id, _score in store.search(None, filters)]
     return store.load_entries(ids, raw=raw)

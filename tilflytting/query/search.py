@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
 
 from tilflytting.core import clock
 from tilflytting.core.fold import fold, key
 from tilflytting.core.i18n import _
 from tilflytting.core.model import Entry, SearchFilters, SearchRequest
-from tilflytting.query.lookup import UsageError, entry_json, place_filters
-from tilflytting.query.results import SearchResult
+from tilflytting.query.lookup import UsageError, place_filters
+from tilflytting.query.results import SearchHit, SearchResult
 from tilflytting.reference.language import query_forms, search_form
 from tilflytting.reference.vocabulary import UnknownTerm, vocabulary
 from tilflytting.store.database import Store
@@ -201,34 +200,36 @@ def search(store: Store, request: SearchRequest) -> SearchResult:
     except sqlite3.OperationalError as exc:
         if not request.raw:
             raise  # a bug in build_match, not the user's fault: let it show
-        raise UsageError(f"invalid FTS5 query {request.text!r}: {exc}") from None
+        raise UsageError(
+            _("invalid FTS5 query {text}: {error}").format(text=repr(request.text), error=exc)
+        ) from None
     total = None
     if cap is not None and len(hits) > cap:
         hits, total = hits[:cap], store.count_matches(match, filters)
     entries = store.load_entries([entry_id for entry_id, _ in hits])
-    rows = [
-        _row(entry, score, words, filters) for entry, (_, score) in zip(entries, hits, strict=True)
+    found = [
+        _hit(entry, score, words, filters)
+        for entry, (_id, score) in zip(entries, hits, strict=True)
     ]
-    hint = None if rows else _why_empty(store, match, filters, request)
-    return SearchResult(rows, words, notes, hint, total)
+    hint = None if found else _why_empty(store, match, filters, request)
+    return SearchResult(notes, found, words, hint, total)
 
 
-def _row(entry: Entry, score: float, words: list[str], filters: SearchFilters) -> dict[str, Any]:
-    data = entry_json(entry)
-    data["score"] = round(-score, 4)  # bm25 is lower for better: turned round, higher is better
-    data["snippet"] = snippet(entry, words)
-    data["treff"] = [
-        f"{liste}:{item.term}"
+def _hit(entry: Entry, score: float, words: list[str], filters: SearchFilters) -> SearchHit:
+    matched = [
+        (liste, item.term)
         for liste, wanted in filters.terms.items()
         for item in entry.lists[liste]
-        if any(item.term == term and detail in (None, item.detail) for term, detail in wanted)
+        if item.term
+        and any(item.term == term and detail in (None, item.detail) for term, detail in wanted)
     ] + [
-        f"{liste}:{item.text}"  # a free answer: its words, as written
+        (liste, item.text)  # a free answer: its words, as written
         for liste, texts in filters.answers.items()
         for item in entry.lists[liste]
         if item.term is None and item.text in texts
     ]
-    return data
+    # bm25 is lower for better: turned round, higher is better
+    return SearchHit(entry, round(-score, 4), snippet(entry, words), matched)
 
 
 def snippet(entry: Entry, words: list[str]) -> str:
@@ -258,10 +259,11 @@ def _why_empty(
     """Which condition emptied the result: how many each one finds alone."""
     # Counted, not fetched: a word on every page of 100,000 is counted in ms.
     if not store.count_matches(None, SearchFilters()):
-        return "the catalog is empty; import entries with: tilflytting import"
+        return _("the catalog is empty; import entries with: tilflytting import")
     alone: list[str] = []
     if match is not None:
-        alone.append(f"the words '{request.text}': {store.count_matches(match, SearchFilters())}")
+        count = store.count_matches(match, SearchFilters())
+        alone.append(_("the words '{text}'").format(text=request.text) + f": {count}")
     for liste in dict.fromkeys([*filters.terms, *filters.answers]):
         single = SearchFilters(
             terms={liste: filters.terms.get(liste, [])} if liste in filters.terms else {},
@@ -284,5 +286,7 @@ def _why_empty(
         if single != SearchFilters(this_year=single.this_year):
             alone.append(f"{option}: {store.count_matches(None, single)}")
     if len(alone) == 1:
-        return f"nothing matches {alone[0].rsplit(':', 1)[0]}"
-    return "no entry fits all of these together; alone they find " + ", ".join(alone)
+        return _("nothing matches {what}").format(what=alone[0].rsplit(":", 1)[0])
+    return _("no entry fits all of these together; alone they find {counts}").format(
+        counts=", ".join(alone)
+    )

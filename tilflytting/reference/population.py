@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tilflytting.core.clock import CATALOG_YEAR
+from tilflytting.core.i18n import _
 from tilflytting.core.paths import user_dir
 from tilflytting.reference.places import Kommune, data_dir, reference
 
@@ -313,17 +314,25 @@ def parse_csv(text: str, bundled: dict[str, Series] | None = None) -> dict[str, 
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)
     header = [cell.strip() for cell in next(reader, [])]
     if header != COLUMNS:
-        raise ValueError(f"line 1: the columns must be {','.join(COLUMNS)}, not {header}")
+        raise ValueError(
+            _("line 1: the columns must be {columns}, not {header}").format(
+                columns=",".join(COLUMNS), header=header
+            )
+        )
     rows: dict[str, Series] = {}
     for line, row in enumerate(reader, start=2):
         if not row or not "".join(row).strip():
             continue
         number, year, count = _checked(row, line)
         if year in rows.setdefault(number, {}):
-            raise ValueError(f"line {line}: {number} {year} appears twice")
+            raise ValueError(
+                _("line {line}: {number} {year} appears twice").format(
+                    line=line, number=number, year=year
+                )
+            )
         rows[number][year] = count
     if not rows:
-        raise ValueError("the file has no rows")
+        raise ValueError(_("the file has no rows"))
     _check_totals(rows)
     if bundled is not None:
         _check_coverage(rows, bundled)
@@ -332,26 +341,38 @@ def parse_csv(text: str, bundled: dict[str, Series] | None = None) -> dict[str, 
 
 def _checked(row: list[str], line: int) -> tuple[str, int, int]:
     if len(row) != len(COLUMNS):
-        raise ValueError(f"line {line}: {len(row)} columns, expected {len(COLUMNS)}")
+        raise ValueError(
+            _("line {line}: {count} columns, expected {expected}").format(
+                line=line, count=len(row), expected=len(COLUMNS)
+            )
+        )
     number, year, count = (cell.strip() for cell in row)
     if not (number == COUNTRY or (len(number) == 4 and number.isdigit())):
-        raise ValueError(f"line {line}: '{number}' is no municipality number (4 digits, or 0)")
+        raise ValueError(
+            _("line {line}: '{number}' is no municipality number (4 digits, or 0)").format(
+                line=line, number=number
+            )
+        )
     if not (year.isdigit() and 1900 <= int(year) <= 2100):
-        raise ValueError(f"line {line}: '{year}' is not a year")
+        raise ValueError(_("line {line}: '{year}' is not a year").format(line=line, year=year))
     if not (count.isdigit() and int(count) > 0):
-        raise ValueError(f"line {line}: '{count}' is not a population count")
+        raise ValueError(
+            _("line {line}: '{count}' is not a population count").format(line=line, count=count)
+        )
     return number, int(year), int(count)
 
 
 def _check_totals(rows: dict[str, Series]) -> None:
     country = rows.get(COUNTRY, {})
     if not country:
-        raise ValueError(f"no national figures (number {COUNTRY})")
+        raise ValueError(_("no national figures (number {number})").format(number=COUNTRY))
     for year, total in sorted(country.items()):
         municipal = sum(s[year] for n, s in rows.items() if n != COUNTRY and year in s)
         if municipal != total:
             raise ValueError(
-                f"{year}: the municipalities add up to {municipal}, the country has {total}"
+                _(
+                    "{year}: the municipalities add up to {municipal}, the country has {total}"
+                ).format(year=year, municipal=municipal, total=total)
             )
 
 
@@ -364,9 +385,9 @@ def _check_coverage(rows: dict[str, Series], bundled: dict[str, Series]) -> None
     ]
     if missing:
         shown = ", ".join(missing[:5]) + (
-            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            _(" and {count} more").format(count=len(missing) - 5) if len(missing) > 5 else ""
         )
-        raise ValueError(f"figures the bundled file has are missing: {shown}")
+        raise ValueError(_("figures the bundled file has are missing: {shown}").format(shown=shown))
 
 
 def canonical(rows: dict[str, Series]) -> str:

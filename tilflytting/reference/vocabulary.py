@@ -54,10 +54,16 @@ class UnknownTerm(ValueError):
     """What a user typed fits no term; `closest` holds suggestions."""
 
     def __init__(self, liste: str, text: str, closest: list[Term]) -> None:
+        from tilflytting.core.i18n import _
+
         hint = ", ".join(f"{t.slug} ({t.label})" for t in closest)
-        super().__init__(
-            f"no {liste} term matches '{text}'" + (f"; closest: {hint}" if hint else "")
-        )
+        if hint:
+            message = _("no {list} term matches '{text}'; closest: {terms}").format(
+                list=liste, text=text, terms=hint
+            )
+        else:
+            message = _("no {list} term matches '{text}'").format(list=liste, text=text)
+        super().__init__(message)
         self.closest = closest
 
 

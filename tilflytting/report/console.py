@@ -1,9 +1,14 @@
-"""Human output with Rich: tables, panels, the import progress bar.
+"""Human output with Rich: tables, the entry view, the import progress bar.
 
 The only module that imports Rich (ruff's banned-api rule enforces it), and
 it is imported lazily, only when a table is printed. Untrusted text never
 reaches Rich as markup: every value goes in as a `Text` with control and
 bidi characters removed.
+
+Every table is laid out for the terminal's width (80 columns when piped):
+labels come before codes, slugs and numbers are never wrapped, long text
+wraps at word boundaries, and a table whose narrowest layout would still
+split words is shown stacked instead, one record per block (`fit`).
 """
 
 from __future__ import annotations
@@ -13,29 +18,57 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tilflytting.core.fold import fold
-from tilflytting.core.i18n import _
-from tilflytting.core.model import LIST_LABELS, LISTS
+from tilflytting.core.i18n import _, localise, number, percent
+from tilflytting.core.model import LISTS, Entry
 from tilflytting.query.results import (
     CompareResult,
     EntryDetail,
     EntryList,
     FolketallResult,
-    Report,
+    PopulationSpan,
+    Result,
     SearchResult,
-    TableResult,
+    SimilarResult,
+    TimelineProject,
     TimelineResult,
 )
-from tilflytting.report.formats import Result, clean, compare_tables, folketall_tables, period
+from tilflytting.report.formats import clean, display
+from tilflytting.report.tables import (
+    COUNTS_LEGEND,
+    Section,
+    compare_sections,
+    count_title,
+    evidence_text,
+    facts,
+    folketall_notes,
+    folketall_sections,
+    hits_title,
+    list_counts,
+    list_title,
+    period,
+    place_names,
+    project_span,
+    sections,
+)
+
+GAP = 3  # between two columns: padding, the (blank) rule, padding
+READABLE = 12  # the narrowest a wrapping column may be before the table is stacked
+NO_WRAP = (
+    *("slug", "number", "share", "percent", "points", "signed", "decimal", "decimal1"),
+    *("mark", "period", "yesno", "bar", "lines"),
+)
 
 
 def t(value: Any, style: str = "") -> Text:
@@ -51,142 +84,281 @@ def stdout() -> Console:
 
 def print_result(result: Result) -> None:
     console = stdout()
+    for part in render(result, console.width):
+        console.print(part)
+
+
+def render(result: Result, width: int) -> list[RenderableType]:
+    """What the table view of `result` prints, laid out for `width` columns."""
+    if isinstance(result, EntryDetail):
+        return list(entry_view(result, width))
+    if isinstance(result, EntryList):
+        return list(list_view(result, width))
+    if isinstance(result, SearchResult):
+        return list(search_view(result, width))
+    if isinstance(result, CompareResult):
+        return list(compare_view(result, width))
+    if isinstance(result, TimelineResult):
+        return list(timeline_view(result, width))
     if isinstance(result, FolketallResult):
-        for part in folketall_view(result, console.width):
-            console.print(part)
-    elif isinstance(result, Report):
-        for table in result.tables:
-            console.print(plain_table(table))
-    elif isinstance(result, CompareResult):
-        for part in compare_view(result):
-            console.print(part)
-    elif isinstance(result, TimelineResult):
-        console.print(timeline_view(result, console.width))
-    elif isinstance(result, SearchResult):
-        for part in search_view(result):
-            console.print(part)
-    elif isinstance(result, TableResult):
-        console.print(plain_table(result))
-    elif isinstance(result, EntryList):
-        console.print(list_table(result, console.width))
-    else:
-        for part in entry_view(result):
-            console.print(part)
+        return list(folketall_view(result, width))
+    if isinstance(result, SimilarResult):
+        return list(section_view(_similar_cells(sections(result)[0]), width))
+    parts: list[RenderableType] = []
+    for section in sections(result):
+        parts += section_view(section, width)
+    return parts
 
 
-# -- list ----------------------------------------------------------------------
-WIDE = 140  # from this terminal width on, `list` gives titles a column of their own
+# -- laying out a table --------------------------------------------------------------
+@dataclass
+class Grid:
+    """A table before layout: headers, how each column wraps, cells."""
+
+    headers: list[str]
+    kinds: list[str]
+    rows: list[list[Text]] = field(default_factory=list)
+    title: str = ""
+    caption: str = ""
+    justify: list[str] = field(default_factory=list)
+    # Cells that stand for a group (a timeline's entry): bold, alone on their line.
+    group_rows: set[int] = field(default_factory=set)
 
 
-def list_table(result: EntryList, width: int = 100) -> Table | Text:
-    """Slug and title, place, the span of project years and the size of each
-    list. Below WIDE columns, title and county share cells with slug and
-    municipality, so that the table fits an 80-column terminal."""
-    if not result.rows:
-        return Text("Ingen oppføringer passer.", style="yellow")
-    wide = width >= WIDE
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        title=_count(len(result.rows), result.total, "oppføringer"),
-        title_justify="left",
-        caption="A/S/P/M: aktiviteter, salgsargument, samarbeidspartnere, målgrupper",
-        caption_justify="left",
-    )
-    # Most slugs fit in 30 characters: keep them whole where the terminal allows,
-    # they are what `show` takes. Rich crops rather than wraps when the
-    # columns' minimums overflow, so narrow terminals get narrower minimums.
-    slug_width, place_width = min(30, max(14, width - 50)), min(22, max(10, width - 58))
-    table.add_column("Slug" if wide else "Slug / tittel", overflow="fold", min_width=slug_width)
-    if wide:
-        table.add_column("Tittel", overflow="fold")
-    table.add_column(
-        "Kommune" if wide else "Kommune / fylke",
-        overflow="fold",
-        max_width=None if wide else place_width,
-    )
-    if wide:
-        table.add_column("Fylke", overflow="fold")
-    table.add_column("Periode", no_wrap=True)
-    table.add_column("A/S/P/M", no_wrap=True, justify="right")
-    for row in result.rows:
-        table.add_row(*(_wide_cells(row) if wide else _narrow_cells(row)))
-    return table
+def _longest_word(text: str) -> int:
+    return max((cell_len(w) for w in text.split()), default=0)
 
 
-def _count(shown: int, total: int | None, noun: str) -> str:
-    """A table's title: '50 av 36207 treff' when the rows were cut short."""
-    return f"{shown} {noun}" if total is None else f"{shown} av {total} {noun}"
+def _longest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
-def _place(row: dict[str, Any]) -> Text:
-    return t(", ".join(k["navn"] for k in row["kommuner"]) or row["region"] or "–")
-
-
-def _tail(row: dict[str, Any]) -> list[Text]:
-    counts = "/".join(str(row[name]) for name in LISTS)
-    return [t(_span(row["prosjekter"])), t(counts)]
-
-
-def _wide_cells(row: dict[str, Any]) -> list[Text]:
-    title = t(row["tittel"], "" if row["komplett"] else "italic")
-    return [t(row["slug"], "cyan"), title, _place(row), t(_counties(row)), *_tail(row)]
-
-
-def _narrow_cells(row: dict[str, Any]) -> list[Text]:
-    title = t(row["tittel"], "dim" if row["komplett"] else "dim italic")
-    county = t(", ".join(row["fylker"]), "dim")
-    first = Text.assemble(t(row["slug"], "cyan"), "\n", title)
-    return [first, Text.assemble(_place(row), "\n", county), *_tail(row)]
-
-
-def _counties(row: dict[str, Any]) -> str:
-    """`Sør-Trøndelag → Trøndelag`, or one name where nothing changed."""
-    old, new = ", ".join(row["fylker_2012"]), ", ".join(row["fylker"])
-    if not old or old == new:
-        return new or "–"
-    return f"{old} → {new}"
-
-
-def _span(projects: list[dict[str, Any]]) -> str:
-    """All projects' years as one span, with their number: `2005–2012 (3)`."""
-    starts = [p["fra"] for p in projects if p["fra"]]
-    ends = [p["til"] for p in projects if p["til"]]
-    if not starts and not ends:
-        return "–"
-    ongoing = any(p["pagaende"] for p in projects)
-    first = min(starts) if starts else "?"
-    last = "" if ongoing else (max(ends) if ends else "?")
-    count = f" ({len(projects)})" if len(projects) > 1 else ""
-    return f"{first}–{last}{count}"
-
-
-# -- search -----------------------------------------------------------------------
-def search_view(result: SearchResult) -> Iterator[Table | Text]:
-    if not result.rows:
-        yield Text("Ingen treff.", style="yellow")
-        if result.hint:
-            yield t(f"Hint: {result.hint}", "dim")
-        return
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        title=_count(len(result.rows), result.total, "treff"),
-        title_justify="left",
-    )
-    table.add_column("Slug / tittel", overflow="fold", min_width=24)
-    table.add_column("Kommune / fylke", overflow="fold", max_width=22)
-    table.add_column("Treff", overflow="fold")
-    for row in result.rows:
-        first = Text.assemble(t(row["slug"], "cyan"), "\n", t(row["tittel"], "dim"))
-        place = Text.assemble(_place(row), "\n", t(", ".join(row["fylker"]), "dim"))
-        found = Text("\n").join(t(term.split(":", 1)[1], "green") for term in row["treff"])
-        if row["snippet"]:
-            found = Text.assemble(
-                found, "\n" if row["treff"] else "", _marked(row["snippet"], result.words)
+def _widths(grid: Grid) -> tuple[list[int], list[int]]:
+    """Each column's narrowest width that splits no word, and its natural width."""
+    low, high = [], []
+    for index, (header, kind) in enumerate(zip(grid.headers, grid.kinds, strict=True)):
+        cells = [row[index].plain for row in grid.rows]
+        fixed = kind in NO_WRAP
+        low.append(
+            max(
+                [_longest_word(header)]
+                + [_longest_line(c) if fixed else _longest_word(c) for c in cells]
             )
-        table.add_row(first, place, found)
-    yield table
+        )
+        high.append(max([cell_len(header)] + [_longest_line(c) for c in cells]))
+    return low, high
+
+
+def layout(grid: Grid, width: int) -> list[int] | None:
+    """Column widths that fit `width` without splitting a word; None: none do."""
+    if _fits(grid, width, natural=True):
+        return _widths(grid)[1]
+    return fit(grid, width)
+
+
+def _fits(grid: Grid, width: int, natural: bool) -> bool:
+    low, high = _widths(grid)
+    return sum(high if natural else low) + GAP * (len(low) - 1) <= width
+
+
+def fit(grid: Grid, width: int) -> list[int] | None:
+    """Column widths that fit `width` without splitting a word (labels get
+    the room first), or None when no such layout exists."""
+    low, high = _widths(grid)
+    room = width - GAP * (len(low) - 1)
+    if sum(low) > room:
+        return None
+    if sum(high) <= room:
+        return high
+    widths = list(low)
+    spare = room - sum(low)
+    if spare < 0:
+        return None
+    wants = [h - w for h, w in zip(high, low, strict=True)]
+    while spare > 0 and any(wants):
+        hungry = [i for i, want in enumerate(wants) if want > 0]
+        share = max(1, spare // len(hungry))
+        for i in hungry:
+            give = min(share, wants[i], spare)
+            widths[i] += give
+            wants[i] -= give
+            spare -= give
+            if spare == 0:
+                break
+    # A text column squeezed to a dozen characters reads worse than a record
+    # per block.
+    squeezed = [
+        i
+        for i, (kind, width_) in enumerate(zip(grid.kinds, widths, strict=True))
+        if kind not in NO_WRAP and width_ < min(high[i], READABLE)
+    ]
+    return None if squeezed else widths
+
+
+def grid_view(grid: Grid, width: int) -> list[RenderableType]:
+    """The grid as a table that fits `width`, or stacked when none fits."""
+    parts: list[RenderableType] = []
+    if grid.title:
+        parts.append(Text(grid.title, style="bold"))
+    widths = layout(grid, width)
+    if widths is None:
+        parts += _stacked(grid)
+    else:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        for index, (header, kind) in enumerate(zip(grid.headers, grid.kinds, strict=True)):
+            justify = grid.justify[index] if grid.justify else "left"
+            table.add_column(
+                header,
+                width=widths[index],
+                no_wrap=kind in NO_WRAP,
+                overflow="fold",
+                justify=justify,  # type: ignore[arg-type]
+            )
+        for row in grid.rows:
+            table.add_row(*(_indented(cell) for cell in row))
+        parts.append(table)
+    if grid.caption:
+        parts.append(Text(grid.caption, style="dim"))
+    parts.append(Text(""))
+    return parts
+
+
+def _indented(cell: Text) -> RenderableType:
+    """A cell starting with two spaces (a project under its entry) keeps its
+    indent on every line it wraps to."""
+    if cell.plain.startswith("  ") and cell.plain.strip():
+        return Padding(cell[2:], (0, 0, 0, 2))
+    return cell
+
+
+def _stacked(grid: Grid) -> list[RenderableType]:
+    """One record per block: the first cell in bold, then `header: value`
+    lines; Rich wraps them at word boundaries."""
+    blocks: list[RenderableType] = []
+    for number_, row in enumerate(grid.rows):
+        if number_ in grid.group_rows:
+            group = row[0].copy()
+            group.stylize("bold")
+            blocks.append(group)
+            continue
+        lines = []
+        for index, (header, cell) in enumerate(zip(grid.headers, row, strict=True)):
+            if index == 0:
+                cell = cell.copy()
+                cell.stylize("bold")
+            if cell.plain.strip():
+                label = f"{header.replace(chr(10), ' / ')}: " if header.strip() else ""
+                value = Text(" · ").join(cell.split("\n"))
+                lines.append(Text.assemble((label, "dim"), value))
+        blocks.append(Text("\n").join(lines))
+        blocks.append(Text(""))
+    return blocks
+
+
+def _shown_cell(value: Any, kind: str) -> Text:
+    if kind == "share" and isinstance(value, float):
+        bar = "█" * round(value * 10)
+        return Text.assemble((f"{display(value, kind):>7}", ""), " ", (f"{bar:<10}", "green"))
+    if kind == "lines" and isinstance(value, list):
+        return t("\n".join(str(v) for v in value))
+    if kind == "mark":
+        return Text("✓", "green") if value else Text("·", "dim")
+    if kind == "slug":
+        return t("–" if value in (None, "") else value, "cyan")
+    return t(display(value, kind))
+
+
+def section_grid(section: Section) -> Grid:
+    shown = section.shown
+    numeric = ("number", "percent", "points", "signed", "decimal", "decimal1")
+    return Grid(
+        headers=[_(c.header) for c in shown],
+        kinds=[c.kind for c in shown],
+        rows=[[_shown_cell(row.get(c.key), c.kind) for c in shown] for row in section.rows],
+        title=section.title,
+        caption=section.caption,
+        justify=["right" if c.kind in numeric else "left" for c in shown],
+    )
+
+
+def section_view(section: Section | Grid, width: int) -> list[RenderableType]:
+    grid = section if isinstance(section, Grid) else section_grid(section)
+    if not grid.rows and isinstance(section, Section):
+        return [Text(section.title, style="bold"), t(section.empty or _("No rows."), "yellow")]
+    return grid_view(grid, width)
+
+
+SHOWN_IN_CELL = 4  # list values in a cell: this many, then "(+N)"
+
+
+def _similar_cells(section: Section) -> Grid:
+    grid = section_grid(section)
+    if not section.rows:
+        return grid
+    at = [c.key for c in section.shown].index("felles")
+    for row, cells in zip(section.rows, grid.rows, strict=True):
+        terms = row.get("felles") or []
+        more = f" (+{len(terms) - SHOWN_IN_CELL})" if len(terms) > SHOWN_IN_CELL else ""
+        cells[at] = t("; ".join(terms[:SHOWN_IN_CELL]) + more)
+    return grid
+
+
+# -- list ----------------------------------------------------------------------------
+def _two(first: Any, second: Any, style: str = "cyan") -> Text:
+    return Text.assemble(t(first, style), "\n", t(second, "dim"))
+
+
+def list_view(result: EntryList, width: int) -> Iterator[RenderableType]:
+    """Slug and title, place and county, the span of project years and the
+    size of each list."""
+    if not result.entries:
+        yield Text(_("No entries match."), style="yellow")
+        return
+    grid = Grid(
+        headers=[_("Slug / title"), _("Municipality / county"), _("Period") + "\nA/S/P/M"],
+        kinds=["label", "label", "label"],  # `2005–2012 (3)` may break before `(3)`
+        title=count_title(len(result.entries), result.total),
+        caption=_(COUNTS_LEGEND),
+    )
+    for entry in result.entries:
+        title = t(entry.title, "dim" if entry.complete else "dim italic")
+        grid.rows.append(
+            [
+                Text.assemble(t(entry.slug, "cyan"), "\n", title),
+                _two(place_names(entry) or "–", ", ".join(entry.counties()), ""),
+                Text.assemble(t(project_span(entry.projects)), "\n", t(list_counts(entry), "dim")),
+            ]
+        )
+    yield from grid_view(grid, width)
+
+
+# -- search ----------------------------------------------------------------------------
+def search_view(result: SearchResult, width: int) -> Iterator[RenderableType]:
+    if not result.hits:
+        yield Text(_("No hits."), style="yellow")
+        if result.hint:
+            yield t(_("Hint: {hint}").format(hint=result.hint), "dim")
+        return
+    grid = Grid(
+        headers=[_("Slug / title"), _("Municipality / county"), _("Matched")],
+        kinds=["label", "label", "text"],
+        title=hits_title(len(result.hits), result.total),
+    )
+    for hit in result.hits:
+        found = Text("\n").join(t(term, "green") for _liste, term in hit.matched)
+        if hit.snippet:
+            found = Text.assemble(
+                found, "\n" if hit.matched else "", _marked(hit.snippet, result.words)
+            )
+        entry = hit.entry
+        grid.rows.append(
+            [
+                Text.assemble(t(entry.slug, "cyan"), "\n", t(entry.title, "dim")),
+                _two(place_names(entry) or "–", ", ".join(entry.counties()), ""),
+                found,
+            ]
+        )
+    yield from grid_view(grid, width)
 
 
 def _marked(text: str, words: list[str]) -> Text:
@@ -199,78 +371,87 @@ def _marked(text: str, words: list[str]) -> Text:
 
 
 # -- compare ---------------------------------------------------------------------------
-def compare_view(result: CompareResult) -> Iterator[Table | Text]:
+def compare_view(result: CompareResult, width: int) -> Iterator[RenderableType]:
     """A legend numbering the entries, their facts, then a table per list with a
     narrow column per entry, so that several entries fit 80 columns."""
-    facts = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Oppføringer", title_justify="left")
-    for column in ("", "Oppføring", "Kommune / fylke", "Prosjekter"):
-        facts.add_column(column, overflow="fold")
-    for number, entry in enumerate(result.entries, start=1):
-        projects = "\n".join(f"{p['navn']} {period(p)}" for p in entry["prosjekter"]) or "–"
-        facts.add_row(
-            str(number),
-            Text.assemble(t(entry["slug"], "cyan"), "\n", t(entry["tittel"], "dim")),
-            Text.assemble(_place(entry), "\n", t(", ".join(entry["fylker"]), "dim")),
-            t(projects),
-        )
-    yield facts
-    for table in compare_tables(result):
-        yield _marks_table(table)
-    overall = result.similarity["samlet"]
-    if overall is not None:
-        yield Text(f"Felles termer samlet: {overall:.0%} (termer alle har / termer minst én har)")
-
-
-def _marks_table(table: TableResult) -> Table:
-    view = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        title=table.title,
-        title_justify="left",
-        caption=table.caption,
-        caption_justify="left",
+    grid = Grid(
+        headers=["", _("Entry"), _("Municipality / county"), _("Projects")],
+        kinds=["slug", "label", "label", "text"],
+        title=_("Entries"),
     )
-    view.add_column("Term", overflow="fold")
-    numbers = table.columns[1:]
-    for number in numbers:
-        view.add_column(number, justify="center", no_wrap=True)
-    for row in table.rows:
-        label = t(row["etikett"], "" if row["term"] else "italic dim")
-        view.add_row(label, *(Text("✓", "green") if row[n] else Text("·", "dim") for n in numbers))
-    return view
+    for index, entry in enumerate(result.entries, start=1):
+        projects = "\n".join(f"{p.name} {period(p)}" for p in entry.projects) or "–"
+        grid.rows.append(
+            [
+                t(str(index)),
+                Text.assemble(t(entry.slug, "cyan"), "\n", t(entry.title, "dim")),
+                _two(place_names(entry) or "–", ", ".join(entry.counties()), ""),
+                t(projects),
+            ]
+        )
+    yield from grid_view(grid, width)
+    numbers = [str(n) for n in range(1, len(result.entries) + 1)]
+    tables = compare_sections(result)
+    for section in tables[:-1]:
+        marks = section_grid(section)
+        marks.headers = [marks.headers[0], *numbers]
+        marks.justify = ["left"] + ["center"] * len(numbers)
+        for row, cells in zip(section.rows, marks.rows, strict=True):
+            if row.get("term") is None:
+                cells[0].stylize("italic dim")
+        yield from section_view(marks if section.rows else section, width)
+    overall = result.similarity.get("samlet")
+    if overall is not None:
+        yield Text(
+            _("Terms in common overall: {share} (terms all have / terms any has)").format(
+                share=percent(100 * overall, 0)
+            )
+        )
 
 
 # -- timeline -----------------------------------------------------------------------------
-def timeline_view(result: TimelineResult, width: int) -> Table | Text:
+def timeline_view(result: TimelineResult, width: int) -> Iterator[RenderableType]:
     if not result.entries:
-        return Text("Ingen prosjekter med årstall.", style="yellow")
+        yield Text(_("No projects with years."), style="yellow")
+        return
     years = result.last - result.first + 1
-    label_width = min(40, max(24, width // 3))
-    scale = max(1, math.ceil(years / max(10, width - label_width - 16)))
-    title = f"Prosjekter {result.first}–{result.last}"
+    names = [p.name for e in result.entries for p in e.projects]
+    slugs = [e.slug for e in result.entries]
+    label = max(cell_len(x) for x in [*slugs, *("  " + n for n in names)])
+    label_low = max([cell_len(s) for s in slugs] + [_longest_word(n) + 2 for n in names])
+    period_width = max(cell_len(_("Period")), 9)
+    room = width - period_width - 2 * GAP
+    label = min(label, max(label_low, room - years))
+    scale = max(1, math.ceil(years / max(10, room - label)))
+    title = _("Projects {first}–{last}").format(first=result.first, last=result.last)
     if result.total is not None:
-        title += ", " + _count(len(result.entries), result.total, "oppføringer")
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_header=True,
+        title += ", " + count_title(len(result.entries), result.total)
+    grid = Grid(
+        headers=[_("Entry / project"), _("Period"), _axis(result.first, result.last, scale)],
+        kinds=["label", "period", "bar"],
         title=title,
-        title_justify="left",
-        caption=f"█ = prosjektet pågår ({scale} år per tegn); ▶ = uten slutt",
-        caption_justify="left",
+        caption=_("█ = project running ({scale} year per character); ▶ = no end").format(
+            scale=scale
+        ),
     )
-    table.add_column("Oppføring / prosjekt", overflow="fold", max_width=label_width)
-    table.add_column("Periode", no_wrap=True)
-    table.add_column(_axis(result.first, result.last, scale), no_wrap=True)
     for entry in result.entries:
-        table.add_row(t(entry["slug"], "cyan bold"), Text(""), Text(""))
-        for project in entry["prosjekter"]:
-            table.add_row(
-                t("  " + project["navn"]),
-                t(period(project)),
-                _bar(project, result.first, result.last, scale),
+        grid.group_rows.add(len(grid.rows))
+        grid.rows.append([t(entry.slug, "cyan bold"), Text(""), Text("")])
+        for project in entry.projects:
+            grid.rows.append(
+                [
+                    t("  " + project.name),
+                    t(_period(project)),
+                    _bar(project, result.first, result.last, scale),
+                ]
             )
-    return table
+    yield from grid_view(grid, width)
+
+
+def _period(project: TimelineProject) -> str:
+    start = project.start or "?"
+    end = "" if project.ongoing else (project.end or "?")
+    return f"{start}–{end}"
 
 
 def _axis(first: int, last: int, scale: int) -> str:
@@ -282,163 +463,191 @@ def _axis(first: int, last: int, scale: int) -> str:
             label = str(year)
             if at + len(label) <= len(cells) and all(c == " " for c in cells[at : at + len(label)]):
                 cells[at : at + len(label)] = list(label)
-    return "".join(cells)
+    return "".join(cells).rstrip()
 
 
-def _bar(project: dict[str, Any], first: int, last: int, scale: int) -> Text:
+def _bar(project: TimelineProject, first: int, last: int, scale: int) -> Text:
     cells = (last - first) // scale + 1
-    if project["fra"] is None:
+    if project.start is None or project.shown_to is None:
         return Text("?" + " " * (cells - 1), "dim")
-    start = (project["fra"] - first) // scale
-    end = (min(project["vist_til"], last) - first) // scale
+    start = (project.start - first) // scale
+    end = (min(project.shown_to, last) - first) // scale
     bar = Text("·" * start, "dim")
     bar.append("█" * max(1, end - start + 1), "green")
-    if project["pagaende"] and project["til"] is None:
+    if project.ongoing and project.end is None:
         bar.append("▶", "green bold")
     return bar
 
 
 # -- folketall ----------------------------------------------------------------------------
-def folketall_view(result: FolketallResult, width: int) -> Iterator[Table | Text]:
+def folketall_view(result: FolketallResult, width: int) -> Iterator[RenderableType]:
     """A bar per year with project years marked, then the periods, then the
     plain words and the source."""
-    data = result.data
-    area = data["omrade"]
     yield Text.assemble(
-        ("Folketall: ", "bold"),
-        t(data["tittel"], "bold"),
+        (_("Population: "), "bold"),
+        t(result.title, "bold"),
         "\n",
-        t(f"Område: {area['navn']}"),
+        t(_("Area: {area}").format(area=result.area)),
         "\n",
-        t(f"Referanse: {data['referanse']['navn']} ({data['referanse']['kommuner']} kommuner)"),
+        t(
+            _("Reference: {name} ({count} municipalities)").format(
+                name=localise(result.reference_name), count=result.reference_count
+            )
+        ),
     )
-    yield _population_chart(data, width)
-    periods = folketall_tables(data)[1]
-    # A change is only measured on one set of borders (said in CSV and JSON).
-    periods.columns = [c for c in periods.columns if c != "grenser"]
-    yield plain_table(periods)
-    for note in [*area["merknader"], *data["merknader"]]:
+    yield from _population_chart(result, width)
+    yield from section_view(folketall_sections(result)[1], width)
+    for note in folketall_notes(result)[:-1]:
         yield t(note, "yellow")
-    yield t(data["kilde"], "dim")
+    yield t(folketall_notes(result)[-1], "dim")
 
 
-def _population_chart(data: dict[str, Any], width: int) -> Table:
+def _population_chart(result: FolketallResult, width: int) -> list[RenderableType]:
     # Bars for the figures on the area's own (2012) borders; later borders
     # are another area, named instead of drawn on the same scale.
-    own = data["omrade"].get("grenser")
     values = [
-        row["folketall"]
-        for row in data["serie"]
-        if row["folketall"] is not None and row.get("grenser", own) == own
+        p.population
+        for p in result.series
+        if p.population is not None and p.borders == result.borders
     ]
     low, high = (min(values), max(values)) if values else (0, 1)
-    bar_width = max(10, min(40, width - 60))
-    active: dict[int, list[str]] = {row["ar"]: [] for row in data["serie"]}
-    for number, span in enumerate(data["perioder"], start=1):
-        for year in range(span["under"]["fra"], span["under"]["til"]):
-            active.setdefault(year, []).append(str(number))
-    chart = Table(
-        box=box.SIMPLE_HEAD, pad_edge=False, caption=_legend(data), caption_justify="left"
+    active: dict[int, list[str]] = {p.year: [] for p in result.series}
+    for index, span in enumerate(result.periods, start=1):
+        for year in range(span.during.start, span.during.end):
+            active.setdefault(year, []).append(str(index))
+    marks = max((len(",".join(v)) + 1 for v in active.values()), default=0)
+    headers = [_("1 Jan."), _("Population"), "", _("Index"), _("Ref.")]
+    fixed = sum(max(cell_len(h), 7) for h in headers) + GAP * 4
+    bar_width = max(10, min(40, width - fixed - marks))
+    grid = Grid(
+        headers=headers,
+        kinds=["slug", "number", "bar", "decimal1", "decimal1"],
+        justify=["right", "right", "left", "right", "right"],
+        caption="\n".join(_legend(result)),
     )
-    for column in ("1. jan", "folketall", "", "indeks", "ref."):
-        chart.add_column(column, justify="right" if column != "" else "left", no_wrap=True)
-    for row in data["serie"]:
-        count = row["folketall"]
+    for point in result.series:
+        count = point.population
         if count is None:
-            bar = Text("mangler", "dim")
-        elif row.get("grenser", own) != own:
-            bar = Text(_("borders of {year}").format(year=row["grenser"]), "yellow")
+            bar = Text(_("missing"), "dim")
+        elif point.borders != result.borders:
+            bar = Text(_("borders of {year}").format(year=point.borders), "yellow")
         else:
             share = (count - low) / (high - low) if high > low else 1.0
             bar = Text(
-                "█" * (1 + round(share * (bar_width - 1))), "cyan" if active[row["ar"]] else "blue"
+                "█" * (1 + round(share * (bar_width - 1))),
+                "cyan" if active[point.year] else "blue",
             )
-            if active[row["ar"]]:
-                bar.append(" " + ",".join(active[row["ar"]]), "green")
-        chart.add_row(
-            str(row["ar"]),
-            t("–" if count is None else f"{count:,}".replace(",", " ")),
-            bar,
-            t(row["indeks"] if row["indeks"] is not None else "–"),
-            t(row["referanse_indeks"] if row["referanse_indeks"] is not None else "–"),
+            if active[point.year]:
+                bar.append(" " + ",".join(active[point.year]), "green")
+        grid.rows.append(
+            [
+                t(point.year),
+                t(display(count, "number")),
+                bar,
+                t(display(point.indexed, "decimal1")),
+                t(display(point.reference_index, "decimal1")),
+            ]
         )
-    return chart
+    return grid_view(grid, width)
 
 
-def _legend(data: dict[str, Any]) -> str:
-    names = "; ".join(f"{n} = {p['prosjekt']}" for n, p in enumerate(data["perioder"], start=1))
-    scale = (
-        f"indeks: {data['indeksar']} = 100 (første prosjektstart med tall); søylene spenner fra "
-        "laveste til høyeste folketall; tall i grønt: prosjekter i arbeid det året"
-    )
-    return f"{names}\n{scale}" if names else scale
-
-
-# -- reports --------------------------------------------------------------------
-def plain_table(result: TableResult) -> Table | Text:
-    """Any report as a table; shares (0–1) shown as percentages with a bar."""
-    if not result.rows:
-        return Text(f"{result.title}: ingen rader.", style="yellow")
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=clean(result.title),
-        title_justify="left",
-        caption=clean(result.caption or ""),
-        caption_justify="left",
-    )
-    for column in result.columns:
-        numeric = isinstance(result.rows[0].get(column), int) and not column.startswith("andel")
-        slug = column in ("term", "slug")  # identifiers people copy: keep them whole
-        table.add_column(
-            column, justify="right" if numeric else "left", overflow="fold", no_wrap=slug
-        )
-    for row in result.rows:
-        table.add_row(*(_cell(column, row.get(column)) for column in result.columns))
-    return table
-
-
-SHOWN_IN_CELL = 4  # list values: this many, then "+N"
-
-
-def _cell(column: str, value: Any) -> Text:
-    if isinstance(value, list):
-        more = f" (+{len(value) - SHOWN_IN_CELL})" if len(value) > SHOWN_IN_CELL else ""
-        return t("; ".join(str(v) for v in value[:SHOWN_IN_CELL]) + more)
-    if column.startswith("andel") and isinstance(value, float):
-        bar = "█" * round(value * 10)
-        return Text.assemble((f"{value:6.1%} ", ""), (f"{bar:<10}", "green"))
-    return t("–" if value is None else value)
+def _legend(result: FolketallResult) -> list[str]:
+    names = "; ".join(f"{n} = {p.project}" for n, p in enumerate(result.periods, start=1))
+    scale = _(
+        "index: {year} = 100 (the first project start with figures); the bars span the "
+        "lowest to the highest population; numbers in green: projects at work that year"
+    ).format(year=result.index_year)
+    return [names, scale] if names else [scale]
 
 
 # -- show -----------------------------------------------------------------------
-def entry_view(result: EntryDetail) -> Iterator[Any]:
-    data = result.data
-    where = _source_label(data["kilde"]["fil"]) if result.sources else None
-    heading = t(data["tittel"], "bold")
-    if not data["komplett"]:
-        heading.append("  (ufullstendig side)", style="yellow")
-    yield Panel(t(data["ingress"] or "–"), title=heading, title_align="left", box=box.ROUNDED)
-    yield _facts(data)
-    if where and data.get("steder"):
-        yield _evidence(data["steder"], where)
+def entry_view(result: EntryDetail, width: int) -> Iterator[RenderableType]:
+    entry = result.entry
+    where = _source_label(entry.source.path if entry.source else None) if result.sources else None
+    heading = t(entry.title, "bold")
+    if not entry.complete:
+        heading.append("  " + _("(incomplete page)"), style="yellow")
+    yield heading
+    if entry.lead:
+        yield t(entry.lead)
+    yield Text("")
+    yield from _facts(entry, width)
     if result.population:
-        yield t(result.population, "dim")
-    if data["prosjekter"]:
-        yield _projects(data["prosjekter"], where)
-    for name in LISTS:
-        if data[name]:
-            yield _items(LIST_LABELS[name], data[name], where)
-    if data["hovedmal"]:
-        yield Panel(
-            t("\n".join(data["hovedmal"])),
-            title=LIST_LABELS["hovedmal"],
-            title_align="left",
-            box=box.SIMPLE,
+        yield t(population_line(result.population), "dim")
+    yield Text("")
+    if where and entry.places:
+        yield from _evidence(entry, where, width)
+    if entry.projects:
+        grid = Grid(
+            headers=[_("Project"), _("Period")] + ([_("Source")] if where else []),
+            kinds=["label", "period"] + (["slug"] if where else []),
+            title=_("Projects"),
         )
-    if data["tekst"]:
-        yield Panel(t(data["tekst"]), title="Tekst", title_align="left", box=box.SIMPLE)
-    if data["advarsler"]:
-        yield _warnings(data["advarsler"], where)
+        for project in entry.projects:
+            cells = [
+                t(project.name),
+                t(period(project) + (" " + _("(ongoing)") if project.ongoing else "")),
+            ]
+            if where:
+                cells.append(t(f"{where}:{project.line or '?'}", "dim"))
+            grid.rows.append(cells)
+        yield from grid_view(grid, width)
+    for name in LISTS:
+        items = entry.lists[name]
+        if items:
+            yield from _items(
+                list_title(name), [(i.text, i.line, i.truncated) for i in items], where, width
+            )
+    if entry.main_goal:
+        yield from _items(
+            list_title("hovedmal"), [(i.text, i.line, False) for i in entry.main_goal], where, width
+        )
+    if entry.text:
+        yield Text(_("Text"), style="bold")
+        yield t(entry.text)
+        yield Text("")
+    if entry.problems:
+        yield Text(_("Warnings"), style="bold")
+        for problem in entry.problems:
+            line = (
+                f"{where}:{problem.line or ''} "
+                if where
+                else (_("line {line}: ").format(line=problem.line) if problem.line else "")
+            )
+            yield t(line + localise(problem.message), "yellow")
+
+
+def population_line(span: PopulationSpan) -> str:
+    """`Folketall 1.1.2006: 2 644 → 1.1.2012: 2 705 (+61, +2,3 %); resten av
+    Nord-Trøndelag: +3,7 % (SSB, 2012-grenser)`."""
+    if span.persons is None or span.percent is None:
+        if span.end_borders is not None:
+            return _(
+                "Population {start}–{end}: the borders changed during the period ({year}); "
+                "see tilflytting folketall (SSB)"
+            ).format(start=span.start, end=span.end, year=span.end_borders)
+        return _("Population: no figures for {start}–{end} (SSB)").format(
+            start=span.start, end=span.end
+        )
+    assert span.first is not None and span.last is not None
+    versus = ""
+    if span.reference is not None and span.reference_percent is not None:
+        versus = _("; {name}: {percent}").format(
+            name=localise(span.reference), percent=percent(span.reference_percent, 1, sign=True)
+        )
+    return _(
+        "Population 1 Jan. {start}: {first} → 1 Jan. {end}: {last} ({persons}, {percent})"
+        "{versus} (SSB, {year} borders)"
+    ).format(
+        start=span.start,
+        first=number(span.first),
+        end=span.end,
+        last=number(span.last),
+        persons=number(span.persons, sign=True),
+        percent=percent(span.percent, 1, sign=True),
+        versus=versus,
+        year=span.borders,
+    )
 
 
 def _source_label(path: str | None) -> str:
@@ -450,99 +659,55 @@ def _source_label(path: str | None) -> str:
         return path
 
 
-def _facts(data: dict[str, Any]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for kommune in data["kommuner"]:
-        table.add_row("Kommune", t(_kommune(kommune)))
-    if not data["kommuner"] and data["fylker"]:
-        table.add_row("Fylke", t(", ".join(data["fylker"]) + _old(data)))
-    rows = [
-        ("Region", data["region"]),
-        ("Fagområder", ", ".join(data["fagomrader"])),
-        ("Komplett", "ja" if data["komplett"] else "nei"),
-        ("Kilde", data["kilde"]["url"]),
-    ]
+def _facts(entry: Entry, width: int) -> list[RenderableType]:
+    """Label and value side by side; a value with a word too long for the
+    room beside the labels (a web address) goes on a line of its own."""
+    rows = facts(entry)
+    label_width = max((cell_len(label) for label, _value in rows), default=0)
+    parts: list[RenderableType] = []
+    table: Table | None = None
     for label, value in rows:
-        if value:
-            table.add_row(label, t(value))
-    return table
+        if _longest_word(value) > width - label_width - 2:
+            table = None
+            parts.append(Text.assemble((label, "bold"), "\n", t(value)))
+            continue
+        if table is None:
+            table = Table.grid(padding=(0, 2))
+            table.add_column(style="bold", no_wrap=True, min_width=label_width)
+            table.add_column(overflow="fold")
+            parts.append(table)
+        table.add_row(t(label), t(value))
+    return parts
 
 
-def _evidence(places: list[dict[str, Any]], where: str) -> Table:
-    """Each place with what it was read from: `Verran  FILE:3  tittel`."""
-    table = Table(title=_("Places and their evidence"), title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column(_("Place"), overflow="fold")
-    table.add_column(_("Evidence"), overflow="fold")
-    table.add_column(_("Source"), style="dim", overflow="fold")
-    for place in places:
-        name = place["navn"] or place["fylke_2012"] or place["fylke"] or "?"
-        table.add_row(t(name), t(place["bevis"] or "–"), t(f"{where}:{place['linje'] or '?'}"))
-    return table
-
-
-def _kommune(kommune: dict[str, Any]) -> str:
-    """`Orkdal → Orkland 5059 Trøndelag (2012: 1638 Sør-Trøndelag)`."""
-    name = kommune["navn"]
-    if kommune["navn_2024"] and kommune["navn_2024"] != name:
-        name += f" → {kommune['navn_2024']}"
-    text = f"{name} {kommune['nummer'] or ''} {kommune['fylke'] or ''}".rstrip()
-    if kommune["nummer_2012"]:
-        text += f"  (2012: {kommune['nummer_2012']} {kommune['fylke_2012']})"
-    return text
-
-
-def _old(data: dict[str, Any]) -> str:
-    old = [c for c in data["fylker_2012"] if c not in data["fylker"]]
-    return f"  (2012: {', '.join(old)})" if old else ""
-
-
-def _projects(projects: list[dict[str, Any]], where: str | None) -> Table:
-    table = Table(title="Prosjekter", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Prosjekt", overflow="fold")
-    table.add_column("Periode", no_wrap=True)
-    if where:
-        table.add_column("Kilde", style="dim", overflow="fold")
-    for project in projects:
-        cells = [
-            t(project["navn"]),
-            t(period(project) + (" (pågår)" if project["pagaende"] else "")),
-        ]
-        if where:
-            cells.append(t(f"{where}:{project['linje'] or '?'}"))
-        table.add_row(*cells)
-    return table
-
-
-def _items(title: str, items: list[dict[str, Any]], where: str | None) -> Table:
-    table = Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_header=False,
-        min_width=len(title) + 4,
+def _evidence(entry: Entry, where: str, width: int) -> list[RenderableType]:
+    """Each place with what it was read from: `Verran  title  FILE:3`."""
+    grid = Grid(
+        headers=[_("Place"), _("Evidence"), _("Source")],
+        kinds=["label", "label", "slug"],
+        title=_("Places and their evidence"),
     )
-    table.add_column(overflow="fold")
-    if where:
-        table.add_column(style="dim", overflow="fold")
-    for item in items:
-        text = t(item["tekst"])
-        if item["avkortet"]:
-            text.append(" (avkortet)", style="yellow")
-        cells = [text] + ([t(f"{where}:{item['linje'] or '?'}")] if where else [])
-        table.add_row(*cells)
-    return table
+    for place in entry.places:
+        name = place.name or place.fylke_2012 or place.fylke_2024 or "?"
+        grid.rows.append(
+            [t(name), t(evidence_text(place.evidence)), t(f"{where}:{place.line or '?'}", "dim")]
+        )
+    return grid_view(grid, width)
 
 
-def _warnings(warnings: list[dict[str, Any]], where: str | None) -> Table:
-    table = Table(title="Advarsler", title_justify="left", box=box.SIMPLE_HEAD, show_header=False)
-    table.add_column(style="yellow", overflow="fold")
-    for warning in warnings:
-        line = f"linje {warning['linje']}: " if warning["linje"] else ""
-        prefix = f"{where}:{warning['linje'] or ''} " if where else line
-        table.add_row(t(prefix + warning["melding"]))
-    return table
+def _items(
+    title: str, items: list[tuple[str, int | None, bool]], where: str | None, width: int
+) -> list[RenderableType]:
+    grid = Grid(
+        headers=[title] + ([_("Source")] if where else []),
+        kinds=["label"] + (["slug"] if where else []),
+    )
+    for text, line, truncated in items:
+        cell = t(text)
+        if truncated:
+            cell.append(" " + _("(cut off)"), style="yellow")
+        grid.rows.append([cell] + ([t(f"{where}:{line or '?'}", "dim")] if where else []))
+    return grid_view(grid, width)
 
 
 # -- import --------------------------------------------------------------------
@@ -552,7 +717,7 @@ def progress_bar() -> Iterator[Callable[[int], Callable[[Path], None]]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     bar = Progress(
-        TextColumn("Importerer"),
+        TextColumn(_("Importing")),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
@@ -572,13 +737,21 @@ def progress_bar() -> Iterator[Callable[[int], Callable[[Path], None]]]:
         yield start
 
 
-def summary_panel(counts: dict[str, int], title: str) -> Group:
+def summary_panel(counts: list[tuple[str, str, int]], title: str) -> Group:
+    """(key, label, count) rows: the key chooses the colour."""
     table = Table.grid(padding=(0, 2))
     styles = {"failed": "red", "added": "green", "updated": "cyan"}
-    for label, count in counts.items():
-        table.add_row(Text(label, style=styles.get(label, "")), str(count))
+    for key, label, count in counts:
+        table.add_row(Text(label, style=styles.get(key, "")), number(count))
     return Group(Text(title, style="bold"), table)
 
 
-def print_summary(counts: dict[str, int], title: str) -> None:
+def print_wrapped(lines: list[str]) -> None:
+    """Messages on stderr, each wrapped at word boundaries."""
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+    for line in lines:
+        console.print(Text(line))
+
+
+def print_summary(counts: list[tuple[str, str, int]], title: str) -> None:
     Console(stderr=True, highlight=False).print(summary_panel(counts, title))

@@ -1,8 +1,13 @@
-"""Machine formats for stdout: JSON, JSON lines, CSV, Markdown and YAML.
+"""Machine and document formats for stdout and files: JSON, JSON lines, CSV,
+Markdown and YAML. One writer per format: `write_csv` is the only CSV writer
+(spreadsheet formulas defused in one place, with `excel`), `markdown_tables`
+and `markdown_entry` the only Markdown writers; `export` and the commands'
+`--format` both use them.
 
 Text from entry files is untrusted: control characters are removed from
 every format, Markdown special characters are escaped, and JSON escaping is
-left to the json module.
+left to the json module. JSON and CSV are the same in every language;
+Markdown is a document for people, in the run's language.
 """
 
 from __future__ import annotations
@@ -14,19 +19,34 @@ import re
 from typing import Any
 
 from tilflytting.core.fold import strip_controls
-from tilflytting.core.model import LIST_LABELS, LISTS
+from tilflytting.core.i18n import _, number, percent, share
+from tilflytting.core.model import LISTS, Entry
 from tilflytting.query.results import (
     CompareResult,
     EntryDetail,
     EntryList,
     FolketallResult,
-    Report,
+    Result,
     SearchResult,
-    TableResult,
+    SimilarResult,
+    SummaryResult,
     TimelineResult,
+    UnmatchedResult,
+    VocabResult,
+)
+from tilflytting.report.tables import (
+    JOIN,
+    Section,
+    facts,
+    folketall_notes,
+    list_title,
+    period,
+    sections,
 )
 
 MACHINE_FORMATS = ("json", "jsonl", "csv", "markdown", "yaml")
+# A cell starting with one of these is a formula to a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean(value: Any) -> str:
@@ -36,225 +56,137 @@ def clean(value: Any) -> str:
     return strip_controls(str(value))[0]
 
 
-Result = (
-    EntryList
-    | EntryDetail
-    | TableResult
-    | SearchResult
-    | Report
-    | CompareResult
-    | TimelineResult
-    | FolketallResult
-)
+# -- JSON -------------------------------------------------------------------------------
+def to_json(result: Result) -> Any:
+    """The documented JSON of a result (report/contract.py, imported only
+    when JSON is asked for)."""
+    from tilflytting.report import contract
 
-
-def format_result(result: Result, fmt: str) -> str:
-    if isinstance(result, Report | CompareResult | TimelineResult | FolketallResult):
-        return _document(result, fmt)
-    if isinstance(result, TableResult):
-        return _table_result(result, fmt)
-    if isinstance(result, SearchResult):
-        return _search_result(result, fmt)
     if isinstance(result, EntryList):
-        rows = result.rows
-        if fmt == "json":
-            return _json(rows)
-        if fmt == "jsonl":
-            return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        if fmt == "csv":
-            return _csv([_flat_summary(row) for row in rows])
-        if fmt == "markdown":
-            return _markdown_table([_flat_summary(row) for row in rows])
-    else:
-        if fmt == "json":
-            return _json(result.data)
-        if fmt == "jsonl":
-            return json.dumps(result.data, ensure_ascii=False) + "\n"
-        if fmt == "csv":
-            return _csv(_long_rows(result.data))
-        if fmt == "markdown":
-            return _markdown_entry(result.data)
-        if fmt == "yaml":
-            from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
-
-            return dump_yaml(entry_to_data(result.entry))
-    raise ValueError(f"format '{fmt}' is not available here")
-
-
-def _table_result(result: TableResult, fmt: str) -> str:
-    if fmt == "json":
-        return _json(result.rows)
-    if fmt == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
-    rows = [{column: row.get(column) for column in result.columns} for row in result.rows]
-    if fmt == "csv":
-        return _csv(rows) or ",".join(result.columns) + "\n"
-    if fmt == "markdown":
-        return f"## {md(result.title)}\n\n" + _markdown_table(rows)
-    raise ValueError(f"format '{fmt}' is not available here")
-
-
-def _document(result: Report | CompareResult | TimelineResult | FolketallResult, fmt: str) -> str:
-    """Reports with a JSON document behind them; CSV is one long table."""
-    if fmt == "json":
-        return _json(result.data)
-    if fmt == "jsonl":
-        return json.dumps(result.data, ensure_ascii=False) + "\n"
-    tables = _tables_of(result)
-    if fmt == "csv":
-        rows = [{"tabell": table.title, **row} for table in tables for row in table.rows]
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        return _csv([{c: _cell(row.get(c)) for c in columns} for row in rows])
-    if fmt == "markdown":
-        text = "\n".join(
-            f"## {md(table.title)}\n\n"
-            + _markdown_table([{c: _cell(row.get(c)) for c in table.columns} for row in table.rows])
-            for table in tables
-        )
-        if isinstance(result, FolketallResult):  # the caveats and the source travel along
-            notes = [*result.data["merknader"], result.data["kilde"]]
-            text += "\n" + "".join(f"{md(note)}\n\n" for note in notes)
-        return text
-    raise ValueError(f"format '{fmt}' is not available here")
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "x" if value else ""
-    return value
-
-
-def _tables_of(
-    result: Report | CompareResult | TimelineResult | FolketallResult,
-) -> list[TableResult]:
-    if isinstance(result, Report):
-        return result.tables
-    if isinstance(result, FolketallResult):
-        return folketall_tables(result.data)
+        return contract.list_json(result)
+    if isinstance(result, EntryDetail):
+        return contract.entry_json(result.entry)
+    if isinstance(result, SearchResult):
+        return contract.search_json(result)
+    if isinstance(result, VocabResult):
+        return contract.vocab_json(result)
+    if isinstance(result, UnmatchedResult):
+        return contract.unmatched_json(result)
     if isinstance(result, CompareResult):
-        return compare_tables(result)
-    rows = [
-        {
-            "slug": e["slug"],
-            "prosjekt": p["navn"],
-            "fra": p["fra"],
-            "til": p["til"],
-            "pagaende": p["pagaende"],
-        }
-        for e in result.entries
-        for p in e["prosjekter"]
-    ]
-    return [TableResult("Tidslinje", ["slug", "prosjekt", "fra", "til", "pagaende"], rows)]
+        return contract.compare_json(result)
+    if isinstance(result, SimilarResult):
+        return contract.similar_json(result)
+    if isinstance(result, SummaryResult):
+        return contract.summarise_json(result)
+    if isinstance(result, TimelineResult):
+        return contract.timeline_json(result)
+    return contract.folketall_json(result)
 
 
-def compare_tables(result: CompareResult) -> list[TableResult]:
-    """One table per list: a row per term, a column per entry (1, 2, ...)."""
-    numbers = [str(n) for n in range(1, len(result.entries) + 1)]
-    tables = []
-    for liste, rows in result.lists.items():
-        share = result.similarity[liste]
-        caption = f"felles: {share:.0%}" if share is not None else "ingen termer"
-        flat = [
-            {
-                "liste": liste,
-                "term": r["term"],
-                "etikett": r["etikett"],
-                **dict(zip(numbers, r["har"], strict=True)),
-            }
-            for r in rows
-        ]
-        tables.append(TableResult(LIST_LABELS[liste], ["etikett", *numbers], flat, caption))
-    return tables
-
-
-def _search_result(result: SearchResult, fmt: str) -> str:
-    if fmt == "json":
-        return _json(result.rows)
-    if fmt == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows)
-    flat = [
-        {
-            **_flat_summary(_counted(row)),
-            "score": row["score"],
-            "treff": "; ".join(row["treff"]),
-            "snippet": row["snippet"],
-        }
-        for row in result.rows
-    ]
-    if fmt == "csv":
-        return _csv(flat) or "slug,tittel,kommuner,fylke,score,treff,snippet\n"
-    if fmt == "markdown":
-        return _markdown_table(flat)
-    raise ValueError(f"format '{fmt}' is not available here")
-
-
-def _counted(row: dict[str, Any]) -> dict[str, Any]:
-    """A full entry object in the shape of a `list` row (lists as counts)."""
-    return {**row, **{name: len(row[name]) for name in (*LISTS, "hovedmal")}}
-
-
-def _json(value: Any) -> str:
+def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def period(project: dict[str, Any]) -> str:
-    start = project["fra"] or "?"
-    end = "" if project["pagaende"] else (project["til"] or "?")
-    return f"{start}–{end}"
+def json_lines(values: list[Any]) -> str:
+    return "".join(json.dumps(value, ensure_ascii=False) + "\n" for value in values)
 
 
-def _places(row: dict[str, Any]) -> str:
-    return "; ".join(k["navn"] for k in row["kommuner"])
+# -- every format of a command's result ------------------------------------------------
+def format_result(result: Result, fmt: str) -> str:
+    if fmt == "json":
+        return dumps(to_json(result))
+    if fmt == "jsonl":
+        data = to_json(result)
+        return json_lines(data if isinstance(data, list) else [data])
+    if fmt == "csv":
+        return write_csv(sections(result))
+    if fmt == "markdown":
+        if isinstance(result, EntryDetail):
+            return markdown_entry(result.entry)
+        notes = folketall_notes(result) if isinstance(result, FolketallResult) else []
+        return markdown_tables(sections(result), notes)
+    if fmt == "yaml" and isinstance(result, EntryDetail):
+        from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
+
+        return dump_yaml(entry_to_data(result.entry))
+    raise ValueError(f"format '{fmt}' is not available here")
 
 
-def _flat_summary(row: dict[str, Any]) -> dict[str, Any]:
-    flat = {
-        "slug": row["slug"],
-        "tittel": row["tittel"],
-        "kommuner": _places(row),
-        "fylke": "; ".join(row["fylker"]),
-        "fylke_2012": "; ".join(row["fylker_2012"]),
-        "region": row["region"] or "",
-        "prosjekter": "; ".join(f"{p['navn']} ({period(p)})" for p in row["prosjekter"]),
-    }
-    flat.update({name: row[name] for name in (*LISTS, "hovedmal")})
-    flat["komplett"] = "ja" if row["komplett"] else "nei"
-    return flat
+# -- CSV --------------------------------------------------------------------------------
+def csv_value(value: Any, kind: str = "text") -> str:
+    """A cell as CSV holds it: lists joined with `; `, marks as `x`, yes/no as
+    `ja`/`nei`, nothing as an empty cell. The same in every language."""
+    if isinstance(value, bool):
+        if kind == "mark":
+            return "x" if value else ""
+        return "ja" if value else "nei"
+    if isinstance(value, list):
+        return JOIN.join(clean(v) for v in value)
+    return clean(value)
 
 
-def _long_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per fact of an entry: what spreadsheets want for a single entry."""
-    rows = [{"felt": "tittel", "tekst": data["tittel"], "term": "", "linje": ""}]
-    rows += [
-        {"felt": "kommune", "tekst": k["navn"], "term": k["nummer"], "linje": ""}
-        for k in data["kommuner"]
-    ]
-    rows += [
-        {"felt": "prosjekt", "tekst": f"{p['navn']} ({period(p)})", "term": "", "linje": p["linje"]}
-        for p in data["prosjekter"]
-    ]
-    for name in LISTS:
-        rows += [
-            {"felt": name, "tekst": i["tekst"], "term": i["term"] or "", "linje": i["linje"]}
-            for i in data[name]
-        ]
-    rows += [
-        {"felt": "hovedmal", "tekst": text, "term": "", "linje": ""} for text in data["hovedmal"]
-    ]
-    return rows
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
+def write_csv(tables: list[Section], excel: bool = False) -> str:
+    """One CSV table: one section as it is; several one after another with a
+    first column `tabell` naming the section. With `excel`, lines end in CRLF
+    and a cell that a spreadsheet would run as a formula gets a leading `'`."""
+    several = len(tables) > 1
+    columns = list(
+        dict.fromkeys(
+            [
+                *(["tabell"] if several else []),
+                *(c.key for t in tables for c in t.columns if c.csv),
+            ]
+        )
+    )
+    kinds = {c.key: c.kind for t in tables for c in t.columns}
     buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: clean(v) for k, v in row.items()} for row in rows)
+    writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(columns)
+    for table in tables:
+        human = {c.key for c in table.columns if not c.csv}  # another table's column may share it
+        for full in table.rows:
+            row = {k: v for k, v in full.items() if k not in human}
+            values = {"tabell": table.key, **row} if several else row
+            cells = [csv_value(values.get(c), kinds.get(c, "text")) for c in columns]
+            writer.writerow([_defused(cell) if excel else cell for cell in cells])
     return buffer.getvalue()
 
 
+def _defused(text: str) -> str:
+    """For Excel, a leading quote keeps `=cmd()` from being a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+# -- values shown to people (Markdown, the terminal, the site) ---------------------------
+def display(value: Any, kind: str = "text") -> str:
+    """A value as people read it, in the run's language: numbers with the
+    language's separators, shares as percentages, lists joined."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        if kind == "mark":
+            return "✓" if value else "·"
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return JOIN.join(clean(v) for v in value)
+    if kind == "share" and isinstance(value, float):
+        return share(value)
+    if kind == "percent" and isinstance(value, int | float):
+        return percent(value, 2)
+    if kind == "points" and isinstance(value, int | float):
+        return number(value, 2, sign=True)
+    if kind == "signed" and isinstance(value, int):
+        return number(value, sign=True)
+    if kind == "decimal" and isinstance(value, float):
+        return number(value, 3)
+    if kind == "decimal1" and isinstance(value, float):
+        return number(value, 1)
+    if kind == "number" and isinstance(value, int):
+        return number(value)
+    return clean(value)
+
+
+# -- Markdown ---------------------------------------------------------------------------
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
@@ -263,74 +195,57 @@ def md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", clean(value).replace("\n", " "))
 
 
-def _markdown_table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "_Ingen oppføringer._\n"
-    header = list(rows[0])
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(md(row[h]) for h in header) + " |" for row in rows]
+def markdown_table(table: Section) -> str:
+    if not table.rows:
+        return f"_{md(table.empty or _('No rows.'))}_\n"
+    shown = table.shown
+    lines = [
+        "| " + " | ".join(md(_(c.header)) for c in shown) + " |",
+        "|" + "".join("---:|" if _numeric(c.kind) else "---|" for c in shown),
+    ]
+    lines += [
+        "| " + " | ".join(md(display(row.get(c.key), c.kind)) for c in shown) + " |"
+        for row in table.rows
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _markdown_entry(data: dict[str, Any]) -> str:
-    out = [f"# {md(data['tittel'])}", ""]
-    if data["ingress"]:
-        out += [md(data["ingress"]), ""]
-    facts = [
-        ("Kommuner", ", ".join(f"{k['navn']} ({k['nummer']})" for k in data["kommuner"])),
-        ("Fylke", ", ".join(data["fylker"])),
-        ("Fylke (2012)", ", ".join(data["fylker_2012"])),
-        ("Region", data["region"] or ""),
-        ("Komplett", "ja" if data["komplett"] else "nei"),
-        ("Kilde", data["kilde"]["url"] or ""),
-    ]
-    out += [f"- **{label}:** {md(value)}" for label, value in facts if value] + [""]
-    if data["prosjekter"]:
-        out += ["## Prosjekter", ""]
-        out += [f"- {md(p['navn'])}: {period(p)}" for p in data["prosjekter"]] + [""]
-    for name in (*LISTS, "hovedmal"):
-        values = [i["tekst"] if isinstance(i, dict) else i for i in data[name]]
-        if values:
-            out += [f"## {LIST_LABELS[name]}", ""] + [f"- {md(v)}" for v in values] + [""]
-    if data["tekst"]:
-        out += ["## Tekst", ""] + [md(p) + "\n" for p in data["tekst"].split("\n\n")]
+def _numeric(kind: str) -> bool:
+    return kind in ("number", "share", "percent", "points", "signed", "decimal", "decimal1")
+
+
+def markdown_tables(tables: list[Section], notes: list[str] | None = None) -> str:
+    """Each section as a `##` heading, a table and its caption."""
+    parts = []
+    for table in tables:
+        text = f"## {md(table.title)}\n\n" + markdown_table(table)
+        if table.caption and table.rows:
+            text += "".join(f"\n{md(line)}\n" for line in table.caption.splitlines())
+        parts.append(text)
+    text = "\n".join(parts)
+    if notes:  # the caveats and the source travel along
+        text += "\n" + "".join(f"{md(note)}\n\n" for note in notes)
+    return text
+
+
+def markdown_entry(entry: Entry, level: int = 1) -> str:
+    """One entry as Markdown: `show --format markdown` (level 1) and each
+    entry of `export --format markdown` (level 3)."""
+    head, sub = "#" * level, "#" * (level + 1)
+    out = [f"{head} {md(entry.title)}", ""]
+    if entry.lead:
+        out += [md(entry.lead), ""]
+    out += [f"- **{md(label)}:** {md(value)}" for label, value in facts(entry)] + [""]
+    if entry.projects:
+        out += [f"{sub} {md(_('Projects'))}", ""]
+        out += [f"- {md(p.name)}: {period(p)}" for p in entry.projects] + [""]
+    for name in LISTS:
+        if entry.lists[name]:
+            out += [f"{sub} {md(list_title(name))}", ""]
+            out += [f"- {md(i.text)}" for i in entry.lists[name]] + [""]
+    if entry.main_goal:
+        out += [f"{sub} {md(list_title('hovedmal'))}", ""]
+        out += [f"- {md(i.text)}" for i in entry.main_goal] + [""]
+    if entry.text:
+        out += [f"{sub} {md(_('Text'))}", ""] + [md(p) + "\n" for p in entry.text.split("\n\n")]
     return "\n".join(out).rstrip() + "\n"
-
-
-def folketall_tables(data: dict[str, Any]) -> list[TableResult]:
-    """The series and the periods as tables (CSV, Markdown, the table view)."""
-    series = TableResult(
-        f"Folketall 1. januar: {data['omrade']['navn']}",
-        ["ar", "folketall", "grenser", "indeks", "referanse_indeks"],
-        data["serie"],
-        f"indeks: {data['indeksar']} = 100; referanse: {data['referanse']['navn']}",
-    )
-    rows = [
-        {
-            "prosjekt": p["prosjekt"],
-            "periode": p["prosjektperiode"],
-            "grenser": p["under"]["grenser"],
-            "endring": p["under"]["personer"],
-            "endring_prosent": p["under"]["prosent"],
-            "foer_prosent": p["foer"]["prosent"],
-            "referanse_prosent": p["referanse"]["prosent"],
-            "differanse_pp": p["differanse_prosentpoeng"],
-        }
-        for p in data["perioder"]
-    ]
-    periods = TableResult(
-        "Endring over prosjektperiodene",
-        [
-            "prosjekt",
-            "periode",
-            "grenser",
-            "endring",
-            "endring_prosent",
-            "foer_prosent",
-            "referanse_prosent",
-            "differanse_pp",
-        ],
-        rows,
-        "1. januar første år til 1. januar året etter siste; foer: like mange år før",
-    )
-    return [series, periods]

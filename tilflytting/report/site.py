@@ -13,10 +13,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tilflytting.core.model import LIST_LABELS, LISTS, Entry
-from tilflytting.query.lookup import entry_json
-from tilflytting.query.results import TableResult
-from tilflytting.report.formats import clean, period
+from tilflytting.core.collate import sort_key
+from tilflytting.core.i18n import _, language, ngettext
+from tilflytting.core.model import LISTS, Entry
+from tilflytting.query.results import SummaryResult
+from tilflytting.report.formats import clean, display
+from tilflytting.report.tables import facts, list_title, period, place_names, summary_sections
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #4a4a4a; --accent: #00457d; --line: #c8c8c8; --paper: #ffffff; }
@@ -60,7 +62,8 @@ SCRIPT = """
       item.hidden = !keep;
       if (keep) { shown += 1; }
     });
-    count.textContent = shown + ' av ' + items.length + ' oppføringer';
+    count.textContent = count.getAttribute('data-template')
+      .replace('{shown}', shown).replace('{count}', items.length);
   }
   document.querySelector('.filters').hidden = false;
   selects.forEach(function (select) { select.addEventListener('change', apply); });
@@ -69,7 +72,7 @@ SCRIPT = """
 """
 
 
-def write_site(entries: list[Entry], folder: Path, summary: list[TableResult]) -> list[Path]:
+def write_site(entries: list[Entry], folder: Path, summary: SummaryResult | None) -> list[Path]:
     """Write the site into `folder`; returns the files written."""
     pages = folder / "oppforing"
     pages.mkdir(parents=True, exist_ok=True)
@@ -93,8 +96,12 @@ def _e(value: Any) -> str:
 
 def _page(title: str, body: str, depth: int = 0) -> str:
     up = "../" * depth
+    footer = _(
+        "From «Katalog over tilflyttingsarbeid i distriktene» (Distriktssenteret, 2012). "
+        "Municipal and county data: SSB, NLOD 2.0. Made with tilflytting."
+    )
     return f"""<!doctype html>
-<html lang="nb">
+<html lang="{language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -102,16 +109,15 @@ def _page(title: str, body: str, depth: int = 0) -> str:
 <link rel="stylesheet" href="{up}style.css">
 </head>
 <body>
-<a class="skip" href="#main">Til innholdet</a>
-<header><nav aria-label="Hovedmeny"><ul>
-<li><a href="{up}index.html">Alle oppføringer</a></li>
-<li><a href="{up}oversikt.html">Oversikt i tall</a></li>
+<a class="skip" href="#main">{_e(_("Skip to content"))}</a>
+<header><nav aria-label="{_e(_("Main menu"))}"><ul>
+<li><a href="{up}index.html">{_e(_("All entries"))}</a></li>
+<li><a href="{up}oversikt.html">{_e(_("Summary in numbers"))}</a></li>
 </ul></nav></header>
 <main id="main">
 {body}
 </main>
-<footer><p class="meta">Fra «Katalog over tilflyttingsarbeid i distriktene» (Distriktssenteret,
-2012). Kommune- og fylkesdata: SSB, NLOD 2.0. Laget med tilflytting.</p></footer>
+<footer><p class="meta">{_e(footer)}</p></footer>
 </body>
 </html>
 """
@@ -119,27 +125,23 @@ def _page(title: str, body: str, depth: int = 0) -> str:
 
 # -- index ------------------------------------------------------------------------------
 def _index(entries: list[Entry]) -> str:
-    data = [entry_json(e) for e in entries]
-    counties = sorted({c for d in data for c in d["fylker"]})
-    filters = [_select("fylke", "Fylke", [(c, c) for c in counties])]
+    names = sorted({c for e in entries for c in e.counties()}, key=sort_key)
+    filters = [_select("fylke", _("County"), [(c, c) for c in names])]
     for name in LISTS:
         terms = sorted(
-            {
-                (i["term"], i["tekst"] if not i["term"] else _label(name, i["term"]))
-                for d in data
-                for i in d[name]
-                if i["term"]
-            },
-            key=lambda t: t[1],
+            {(i.term, _label(name, i.term)) for e in entries for i in e.lists[name] if i.term},
+            key=lambda t: sort_key(t[1]),
         )
-        filters.append(_select(name, LIST_LABELS[name], terms))
-    items = "\n".join(_index_item(d) for d in data)
+        filters.append(_select(name, list_title(name), terms))
+    items = "\n".join(_index_item(e) for e in entries)
+    template = _("{shown} of {count} entries")
+    counted = ngettext("{count} entry", "{count} entries", len(entries)).format(count=len(entries))
     body = f"""<h1>Katalog over tilflyttingsarbeid i distriktene</h1>
-<p>Tiltak kommuner og regioner har gjort for å få folk til å flytte dit.</p>
-<form class="filters" hidden aria-label="Filtrer oppføringene">
+<p>{_e(_("What municipalities and regions did to get people to move there."))}</p>
+<form class="filters" hidden aria-label="{_e(_("Filter the entries"))}">
 {"".join(filters)}
 </form>
-<p id="count" role="status" aria-live="polite">{len(data)} oppføringer</p>
+<p id="count" role="status" aria-live="polite" data-template="{_e(template)}">{_e(counted)}</p>
 <ul id="entries">
 {items}
 </ul>
@@ -157,68 +159,63 @@ def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
     choices = "".join(f'<option value="{_e(value)}">{_e(text)}</option>' for value, text in options)
     return (
         f'<div><label for="f-{name}">{_e(label)}</label>'
-        f'<select id="f-{name}" name="{name}"><option value="">Alle</option>{choices}'
+        f'<select id="f-{name}" name="{name}"><option value="">{_e(_("All"))}</option>{choices}'
         "</select></div>"
     )
 
 
-def _index_item(data: dict[str, Any]) -> str:
-    attributes = {"fylke": data["fylker"] + data["fylker_2012"]}
+def _index_item(entry: Entry) -> str:
+    attributes = {"fylke": entry.counties() + entry.counties_2012()}
     for name in LISTS:
-        attributes[name] = [i["term"] for i in data[name] if i["term"]]
+        attributes[name] = [i.term for i in entry.lists[name] if i.term]
     attrs = " ".join(f'data-{k}="{_e("|".join(v))}"' for k, v in attributes.items())
-    places = ", ".join(k["navn"] for k in data["kommuner"]) or data["region"] or ""
-    where = ", ".join(x for x in (places, ", ".join(data["fylker"])) if x)
+    where = ", ".join(x for x in (place_names(entry), ", ".join(entry.counties())) if x)
     return (
-        f'<li {attrs}><a href="oppforing/{_e(data["slug"])}.html">{_e(data["tittel"])}</a>'
+        f'<li {attrs}><a href="oppforing/{_e(entry.slug)}.html">{_e(entry.title)}</a>'
         f'<div class="meta">{_e(where)}</div></li>'
     )
 
 
 # -- entry pages ------------------------------------------------------------------------
 def _entry_page(entry: Entry) -> str:
-    data = entry_json(entry)
     parts = [f"<h1>{_e(entry.title)}</h1>"]
     if entry.lead:
         parts.append(f"<p>{_e(entry.lead)}</p>")
     if not entry.complete:
-        parts.append(
-            '<p class="meta">Den publiserte siden er avkortet; oppføringen er ufullstendig.</p>'
-        )
-    parts.append(_facts(data))
-    if data["prosjekter"]:
+        cut = _("The published page is cut off; the entry is incomplete.")
+        parts.append(f'<p class="meta">{_e(cut)}</p>')
+    parts.append(_facts(entry))
+    if entry.projects:
         rows = "".join(
-            f"<tr><td>{_e(p['navn'])}</td><td>{_e(period(p))}</td></tr>" for p in data["prosjekter"]
+            f"<tr><td>{_e(p.name)}</td><td>{_e(period(p))}</td></tr>" for p in entry.projects
         )
         parts.append(
-            f'<h2>Prosjekter</h2><table><thead><tr><th scope="col">Prosjekt</th>'
-            f'<th scope="col">Periode</th></tr></thead><tbody>{rows}</tbody></table>'
+            f"<h2>{_e(_('Projects'))}</h2><table><thead><tr>"
+            f'<th scope="col">{_e(_("Project"))}</th><th scope="col">{_e(_("Period"))}</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table>"
         )
     for name in LISTS:
-        if data[name]:
-            items = "".join(_item(i) for i in data[name])
-            parts.append(f"<h2>{_e(LIST_LABELS[name])}</h2><ul>{items}</ul>")
-    if data["hovedmal"]:
-        goals = "".join(f"<li>{_e(g)}</li>" for g in data["hovedmal"])
-        parts.append(f"<h2>{_e(LIST_LABELS['hovedmal'])}</h2><ul>{goals}</ul>")
+        if entry.lists[name]:
+            items = "".join(_item(i.text, i.term) for i in entry.lists[name])
+            parts.append(f"<h2>{_e(list_title(name))}</h2><ul>{items}</ul>")
+    if entry.main_goal:
+        goals = "".join(f"<li>{_e(g.text)}</li>" for g in entry.main_goal)
+        parts.append(f"<h2>{_e(list_title('hovedmal'))}</h2><ul>{goals}</ul>")
     if entry.text:
         paragraphs = "".join(f"<p>{_e(p)}</p>" for p in entry.text.split("\n\n"))
-        parts.append(f"<h2>Tekst</h2>{paragraphs}")
+        parts.append(f"<h2>{_e(_('Text'))}</h2>{paragraphs}")
     return _page(entry.title, "\n".join(parts), depth=1)
 
 
-def _facts(data: dict[str, Any]) -> str:
-    rows = [(f"Kommune ({k['nummer']})", k["navn"]) for k in data["kommuner"]]
-    rows += [
-        ("Fylke", ", ".join(data["fylker"])),
-        ("Fylke i 2012", ", ".join(data["fylker_2012"])),
-        ("Region", data["region"] or ""),
-    ]
-    cells = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows if v)
-    source = data["kilde"]["url"]
-    link = (
-        f'<p>Publisert side: <a href="{_e(source)}">{_e(source)}</a></p>' if _is_web(source) else ""
-    )
+def _facts(entry: Entry) -> str:
+    """The facts block the terminal shows too (report.tables.facts); the
+    source address as a link where it is a web address."""
+    rows = [(label, value) for label, value in facts(entry) if value != entry.url]
+    cells = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
+    link = ""
+    if _is_web(entry.url):
+        url = _e(entry.url)
+        link = f'<p>{_e(_("Published page"))}: <a href="{url}">{url}</a></p>'
     return f"<table>{cells}</table>{link}"
 
 
@@ -226,30 +223,27 @@ def _is_web(url: Any) -> bool:
     return isinstance(url, str) and url.startswith(("https://", "http://"))
 
 
-def _item(item: dict[str, Any]) -> str:
-    term = f' <span class="term">({_e(item["term"])})</span>' if item["term"] else ""
-    return f"<li>{_e(item['tekst'])}{term}</li>"
+def _item(text: str, term: str | None) -> str:
+    shown = f' <span class="term">({_e(term)})</span>' if term else ""
+    return f"<li>{_e(text)}{shown}</li>"
 
 
 # -- summary ----------------------------------------------------------------------------
-def _summary(tables: list[TableResult]) -> str:
-    parts = ["<h1>Oversikt i tall</h1>"]
-    for table in tables:
-        head = "".join(f'<th scope="col">{_e(c)}</th>' for c in table.columns)
+def _summary(summary: SummaryResult | None) -> str:
+    parts = [f"<h1>{_e(_('Summary in numbers'))}</h1>"]
+    for table in summary_sections(summary) if summary is not None else []:
+        shown = table.shown
+        head = "".join(f'<th scope="col">{_e(_(c.header))}</th>' for c in shown)
         rows = "".join(
-            "<tr>" + "".join(_cell(row.get(c)) for c in table.columns) + "</tr>"
+            "<tr>" + "".join(_cell(row.get(c.key), c.kind) for c in shown) + "</tr>"
             for row in table.rows
         )
         caption = f"<caption>{_e(table.title)}</caption>"
         parts.append(f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    return _page("Oversikt i tall", "\n".join(parts))
+    return _page(_("Summary in numbers"), "\n".join(parts))
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f'<td class="num">{value:.1%}</td>'
-    if isinstance(value, int):
-        return f'<td class="num">{value}</td>'
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    return f"<td>{_e('–' if value is None else value)}</td>"
+def _cell(value: Any, kind: str) -> str:
+    numeric = kind in ("number", "share", "percent", "points", "signed", "decimal")
+    css = ' class="num"' if numeric else ""
+    return f"<td{css}>{_e(display(value, kind))}</td>"

@@ -48,8 +48,9 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 # What `list --sort` orders by, per entry `e` (slug: the order rows come in).
 _LIST_KEYS = {
     "slug": "NULL",
-    "tittel": "e.tittel_nokkel",
-    "kommune": "(SELECT coalesce(p.navn_nokkel, p.navn_2024_nokkel) FROM places p "
+    # Names as written: the query layer orders them the Norwegian way (Æ Ø Å last).
+    "tittel": "e.tittel",
+    "kommune": "(SELECT coalesce(p.navn, p.navn_2024) FROM places p "
     "WHERE p.entry_id = e.id AND p.type = 'kommune' ORDER BY p.pos LIMIT 1)",
     "fylke": "(SELECT p.fylke_2024 FROM places p WHERE p.entry_id = e.id AND p.fylke_2024 != '' "
     "ORDER BY p.pos LIMIT 1)",
