@@ -76,8 +76,11 @@ def localise(text: str) -> str:
     direct = catalog.gettext(text)
     if direct is not text and direct != text:
         return direct
-    for pattern, template in _templates(language()):
-        found = pattern.fullmatch(text)
+    for template, prefix, suffix in _templates(language()):
+        if not (text.startswith(prefix) and text.endswith(suffix)):
+            continue  # cheap test first: compiling every pattern cost `show` 8 ms
+        pattern = _pattern(template)
+        found = pattern.fullmatch(text) if pattern is not None else None
         if found:
             values = {name: localise(value) for name, value in found.groupdict().items()}
             return catalog.gettext(template).format(**values)
@@ -85,9 +88,10 @@ def localise(text: str) -> str:
 
 
 @cache
-def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
-    """(regex, template) of every translated message with named fields, the
-    longest fixed text first (the most specific template wins)."""
+def _templates(lang: str) -> list[tuple[str, str, str]]:
+    """(template, its fixed start, its fixed end) of every translated message
+    with named fields, the longest fixed text first (the most specific
+    template wins)."""
     catalog = _catalog(lang)
     found = []
     for template in getattr(catalog, "_catalog", {}):
@@ -96,16 +100,23 @@ def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
         parts = _FIELD.split(template)
         if len(parts) < 3:
             continue
-        regex = "".join(
-            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
-            for index, part in enumerate(parts)
-        )
-        try:
-            found.append((re.compile(regex, re.S), template, len("".join(parts[::2]))))
-        except re.error:  # the same field twice: not a template to match
-            continue
-    found.sort(key=lambda row: -row[2])
-    return [(pattern, template) for pattern, template, _ in found]
+        found.append((template, parts[0], parts[-1], len("".join(parts[::2]))))
+    found.sort(key=lambda row: -row[3])
+    return [(template, prefix, suffix) for template, prefix, suffix, _ in found]
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str] | None:
+    """The regex a template's text matches, its fields as named groups."""
+    parts = _FIELD.split(template)
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+        for index, part in enumerate(parts)
+    )
+    try:
+        return re.compile(regex, re.S)
+    except re.error:  # the same field twice: not a template to match
+        return None
 
 
 # -- numbers -----------------------------------------------------------------------------
