@@ -84,7 +84,12 @@ def test_migrated_schema(db: Path) -> None:
     assert columns("items") == [
         "id", "entry_id", "liste", "pos", "tekst", "term", "linje", "avkortet", "detalj"
     ]  # fmt: skip
-    assert columns("entries")[-4:] == ["importert", "lister_raw", "slug_nokkel", "tittel_nokkel"]
+    assert columns("entries")[-4:] == ["lister_raw", "slug_nokkel", "tittel_nokkel", "url_nokkel"]
+    assert "kilde_fil" not in columns("entries")  # a file's facts are in `sources` (m011)
+    assert columns("sources") == [
+        "id", "entry_id", "fil", "sha256", "format", "tegnsett", "url", "rolle", "forrang",
+        "parser_versjon", "importert", "oppforing",
+    ]  # fmt: skip
     assert columns("places") == [
         "id", "entry_id", "pos", "type", "navn", "nummer_2012", "fylke_2012", "navn_2024",
         "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel",
@@ -170,23 +175,42 @@ def test_prune_removes_entries_whose_file_is_gone(db: Path, pages: Path) -> None
     )
 
 
-def test_slug_collision_gets_a_stable_suffix(db: Path, tmp_path: Path) -> None:
+def test_copies_of_a_page_are_one_entry_with_two_sources(db: Path, tmp_path: Path) -> None:
     one, two = tmp_path / "a", tmp_path / "b"
     for folder in (one, two):
         folder.mkdir()
         (folder / "p.txt").write_text((PAGES / "bokmal-complete.txt").read_text("utf-8"), "utf-8")
     store = Store.open(db, create=True)
     report = import_paths(store, [one, two])
-    assert sorted(r.slug or "" for r in report.results) == [
+    assert [r.status for r in report.results] == ["added", "unchanged"]
+    assert count(store, "entries") == 1 and count(store, "sources") == 2
+    (two / "p.txt").write_text((two / "p.txt").read_text("utf-8") + "\n", "utf-8")
+    again = import_paths(store, [one, two])
+    assert [r.status for r in again.results] == ["unchanged", "updated"]
+    assert {r.slug for r in again.results} == {"tilflyttingsarbeid-i-tynset"}
+    assert count(store, "entries") == 1
+
+
+def test_two_pages_with_one_title_but_other_contents_are_two_entries(
+    db: Path, tmp_path: Path
+) -> None:
+    page = (PAGES / "bokmal-complete.txt").read_text("utf-8")
+    one, two = tmp_path / "a", tmp_path / "b"
+    for folder, text in ((one, page), (two, page.replace(" • Vertskapsordning\n", ""))):
+        folder.mkdir()
+        (folder / "p.txt").write_text(text, "utf-8")
+    store = Store.open(db, create=True)
+    report = import_paths(store, [one, two])
+    assert [r.slug for r in report.results] == [
         "tilflyttingsarbeid-i-tynset",
         "tilflyttingsarbeid-i-tynset-2",
     ]
-    assert any("is taken by" in p.message for r in report.results for p in r.problems)
-    (two / "p.txt").write_text((two / "p.txt").read_text("utf-8") + "\n", "utf-8")
-    again = import_paths(store, [one, two])
-    assert {r.slug for r in again.results} == {
-        "tilflyttingsarbeid-i-tynset",
-        "tilflyttingsarbeid-i-tynset-2",
+    warned = [p.message for p in report.results[1].problems]
+    assert any("other contents; both are kept" in m for m in warned), warned
+    again = import_paths(store, [two, one])  # the first to take a slug keeps it
+    assert {(Path(r.path).parent.name, r.slug) for r in again.results} == {
+        ("a", "tilflyttingsarbeid-i-tynset"),
+        ("b", "tilflyttingsarbeid-i-tynset-2"),
     }
 
 
