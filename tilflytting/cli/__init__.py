@@ -121,6 +121,16 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
         fail(f"no catalog database at {path}; create one with: tilflytting import")
     except StoreError as exc:
         fail(str(exc))
+    if store.merged:
+        from tilflytting.cli import output
+        from tilflytting.core.i18n import _
+
+        for kept, twin in store.merged:
+            output.message(
+                _(
+                    "merged {twin} into {kept}: one initiative an older version imported twice"
+                ).format(twin=twin, kept=kept)
+            )
     try:
         yield store
     except sqlite3.DatabaseError as exc:
@@ -434,6 +444,27 @@ def timeline_command(
             lambda: reports.timeline(store, resolve_filters(request)[0], limit, table_cap(fmt))
         )
     output.emit(result, fmt.value)
+
+
+@app.command("remove")
+def remove_command(
+    entries: Annotated[
+        list[str],
+        typer.Argument(help="Entries to take out: slug, title, municipality name or number."),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Take entries out of the catalog (importing their files again brings them back)."""
+    from tilflytting.cli import output
+    from tilflytting.core.i18n import _
+    from tilflytting.ingest.importer import remove_entries
+    from tilflytting.query.lookup import resolve_one
+
+    with opened(db) as store:
+        found = output.answer(lambda: dict(resolve_one(store, name) for name in entries))
+        remove_entries(store, list(found))
+    for slug in found.values():
+        output.message(_("removed {slug}").format(slug=slug))
 
 
 class Referanse(StrEnum):

@@ -24,7 +24,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from tilflytting.core import clock
@@ -295,7 +295,7 @@ def import_paths(
     try:
         with store.transaction():
             writer = _Writer(store)
-            for job in [*ahead, *jobs]:
+            for job in chain(ahead, jobs):
                 report.results.append(writer.place(job))
             writer.flush()
             if prune:
@@ -320,6 +320,7 @@ class _Writer:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.slugs, self.urls = store.identities()
+        self.slug_of = {entry_id: slug for slug, (entry_id, _) in self.slugs.items()}
         self.known = store.known_files()  # again: under the lock now
         self.pending: list[EntryWrite] = []
 
@@ -418,16 +419,9 @@ class _Writer:
         return FileResult(str(job.path), "unchanged", job.known.slug)
 
     def parts(self, entry_id: int) -> list[tuple[Source, Entry]]:
-        """The entry's sources with what each gave (the stored entry for a
-        source that is the entry's only one)."""
-        stored = self._sources(entry_id)
-        whole = None
-        parts = []
-        for s in stored:
-            if s.snapshot is None and whole is None:
-                whole = self.store.load_entries([entry_id], raw=True)[0]
-            parts.append((s.source, snapshot.load(s.snapshot) if s.snapshot else whole))
-        return [(source, part) for source, part in parts if part is not None]
+        """The entry's sources with what each gave."""
+        self.flush()
+        return self.store.source_parts(entry_id)
 
     def save(self, entry_id: int, parts: list[tuple[Source, Entry]]) -> str:
         """Save the entry its sources make together; its slug."""
@@ -458,11 +452,11 @@ class _Writer:
         return slug
 
     def _remember(self, entry_id: int, entry: Entry) -> None:
-        for slug, (other, _) in list(self.slugs.items()):
-            if other == entry_id and slug != entry.slug:
-                del self.slugs[slug]
+        old = self.slug_of.get(entry_id)
+        if old is not None and old != entry.slug:
+            del self.slugs[old]
         address = url_key(entry.url)
-        self.slugs[entry.slug] = (entry_id, address)
+        self.slugs[entry.slug], self.slug_of[entry_id] = (entry_id, address), entry.slug
         if address:
             self.urls.setdefault(address, entry_id)
         for source in entry.sources:

@@ -95,6 +95,19 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "sha256": source.sha256 if source else None,
         "tegnsett": source.encoding if source else None,
         "format": source.format if source else None,
+        # Every file the entry was built from, the one that wins first.
+        "filer": [
+            {
+                "fil": s.path,
+                "format": s.format,
+                "rolle": s.role,
+                "url": s.url,
+                "sha256": s.sha256,
+                "tegnsett": s.encoding,
+                "importert": s.imported,
+            }
+            for s in entry.sources
+        ],
     }
     return data
 
@@ -207,6 +220,17 @@ def _suggest(store: Store, text: str) -> list[str]:
     names = {key(name): name for name in store.names_like(key(text)[:2])}
     close = difflib.get_close_matches(key(text), list(names), n=3, cutoff=0.6)
     return list(dict.fromkeys(names[c] for c in close))
+
+
+def resolve_one(store: Store, text: str) -> tuple[int, str]:
+    """(id, slug) of the one entry `text` names, as `show` finds it; raises
+    AmbiguousEntry or EntryNotFound."""
+    found = resolve(store, text)
+    if len(found.ids) == 1:
+        return found.ids[0], found.candidates[0][0]
+    if found.ids:
+        raise AmbiguousEntry(text, found.candidates)
+    raise EntryNotFound(text, found.suggestions)
 
 
 def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:

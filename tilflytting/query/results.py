@@ -27,6 +27,9 @@ class EntryDetail:
     entry: Entry
     sources: bool = False
     population: str | None = None  # one line for the table view
+    # With `sources`, the file each part of a merged entry came from, by its
+    # JSON key ("tekst", "malgrupper", ...; core/merge.py GROUPS and LISTS).
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

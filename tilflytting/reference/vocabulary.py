@@ -141,9 +141,13 @@ class Vocabulary:
         seen: set[tuple[str | None, str]] = set()
         for item in items:
             for part in self._split_or_match(liste, item):
+                # No key("") for the usual item without a place: 130,000
+                # calls for 10,000 pages.
                 identity = (
                     part.term,
-                    key(part.detail or "") if part.term else match_key(part.text),
+                    (key(part.detail) if part.detail else "")
+                    if part.term
+                    else match_key(part.text),
                 )
                 if identity not in seen:
                     seen.add(identity)

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tilflytting.core.fold import fold
+from tilflytting.core.i18n import N_, _
 from tilflytting.core.model import LIST_LABELS, LISTS
 from tilflytting.query.results import (
     CompareResult,
@@ -401,6 +402,11 @@ def _cell(column: str, value: Any) -> Text:
 def entry_view(result: EntryDetail) -> Iterator[Any]:
     data = result.data
     where = _source_label(data["kilde"]["fil"]) if result.sources else None
+
+    def where_of(part: str) -> str | None:
+        """The file a part of a merged entry came from (core/merge.py)."""
+        return _source_label(result.origins[part]) if where and part in result.origins else where
+
     heading = t(data["tittel"], "bold")
     if not data["komplett"]:
         heading.append("  (ufullstendig side)", style="yellow")
@@ -409,10 +415,10 @@ def entry_view(result: EntryDetail) -> Iterator[Any]:
     if result.population:
         yield t(result.population, "dim")
     if data["prosjekter"]:
-        yield _projects(data["prosjekter"], where)
+        yield _projects(data["prosjekter"], where_of("prosjekter"))
     for name in LISTS:
         if data[name]:
-            yield _items(LIST_LABELS[name], data[name], where)
+            yield _items(LIST_LABELS[name], data[name], where_of(name))
     if data["hovedmal"]:
         yield Panel(
             t("\n".join(data["hovedmal"])),
@@ -452,7 +458,19 @@ def _facts(data: dict[str, Any]) -> Table:
     for label, value in rows:
         if value:
             table.add_row(label, t(value))
+    for n, source in enumerate(data["kilde"].get("filer", [])):
+        role = _(ROLE_LABELS[source["rolle"]]) if source["rolle"] in ROLE_LABELS else "?"
+        label = _("Files") if n == 0 else ""
+        table.add_row(label, t(f"{_source_label(source['fil'])} ({role})"))
     return table
+
+
+# What kind of file each source of an entry is (core/merge.py ROLES).
+ROLE_LABELS = {
+    "side": N_("published page"),
+    "medfulgt": N_("bundled catalog"),
+    "egen": N_("maintainer's YAML entry"),
+}
 
 
 def _kommune(kommune: dict[str, Any]) -> str:

@@ -96,6 +96,22 @@ class Reads:
         )
         return [StoredSource(r[0], _source(r[1:-1]), r[-1]) for r in rows]
 
+    def source_parts(self, entry_id: int) -> list[tuple[Source, Entry]]:
+        """The entry's sources, the one that wins first, each with the entry
+        it gave on its own (the stored entry, for an entry's only source)."""
+        from tilflytting.store import snapshot
+
+        parts = []
+        whole: Entry | None = None
+        for stored in self.sources_of(entry_id):
+            if stored.snapshot is not None:
+                parts.append((stored.source, snapshot.load(stored.snapshot)))
+                continue
+            if whole is None:
+                whole = self.load_entries([entry_id], raw=True)[0]
+            parts.append((stored.source, whole))
+        return parts
+
     def list_keys(self, fylke: list[str], kommune: list[str], by: str) -> list[tuple[int, Any]]:
         """(id, value `list --sort` orders by) of the entries in any of these
         counties (2012 or 2024 names) and any of these municipalities (names of
