@@ -115,7 +115,7 @@ def kommune_rows() -> list[dict[str, Any]]:
 def county_rows() -> list[dict[str, Any]]:
     """One row per county name (Troms was a county before 2020 and is one
     again from 2024), with its number in 2012 and in 2024, and what it
-    became where it ended."""
+    became if it is no county today."""
     rows: dict[str, dict[str, Any]] = {}
     with (data_dir() / "fylker.csv").open(encoding="utf-8") as handle:
         for line in csv.DictReader(handle):
@@ -132,4 +132,7 @@ def county_rows() -> list[dict[str, Any]]:
                 row["nummer_2024"] = line.get("nr") or None
             elif end and line.get("became"):
                 row["ble_til"] = line.get("became")
+    for row in rows.values():
+        if row["nummer_2024"]:
+            row["ble_til"] = None  # a county again (Troms, Finnmark, Østfold, ...)
     return list(rows.values())
