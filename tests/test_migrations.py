@@ -198,6 +198,7 @@ def test_a_new_search_index_version_rebuilds_the_index(
     assert cli("import", str(CATALOG)).exit_code == 0
     conn = sqlite3.connect(db)
     conn.execute("DELETE FROM entry_search")  # as if the index were of another make
+    conn.execute("INSERT INTO entry_search_fts(entry_search_fts) VALUES('rebuild')")
     conn.commit()
     conn.close()
     assert json.loads(cli("search", "holtalen", "-f", "json").stdout) == []

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tilflytting.store import counts, lookups, schema
+from tilflytting.store import counts, schema
 from tilflytting.store.counts import TALLY_TABLES, Counts, Tallies, term_counts_sql
 from tilflytting.store.errors import StoreError, StoreMissing
 from tilflytting.store.filters import count_sql, search_sql
@@ -107,6 +107,8 @@ class Store(Counts, Reads, Writes):
         self._tallies, self._next_id = None, None
         try:
             if not upgrading:
+                from tilflytting.store import lookups  # writes only: not at every start
+
                 lookups.refresh_if_changed(self.conn)
             yield
             if not upgrading:

@@ -9,7 +9,7 @@ A step that has shipped is never edited, and it is FROZEN: it carries the
 SQL it ran and calls no code of ours that may change later (where it needs a
 function, it keeps its own copy). Data derived from the stored facts (the
 full-text rows, the kept counts, the lookup tables' labels) is not written
-here: the store builds it again when its version changes (`store/derived.py`).
+here: the store builds it again when its version changes (`store/schema.py`).
 So steps m004 and m008, which once filled the search index and the counts
 with the code of their day, now only make their tables.
 

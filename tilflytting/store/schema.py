@@ -26,7 +26,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from tilflytting.core import clock
-from tilflytting.store import counts, lookups, search_index
+from tilflytting.store import counts, search_index
 from tilflytting.store.errors import StoreError
 from tilflytting.store.migrations import MIGRATIONS, Migration
 
@@ -116,6 +116,7 @@ def upgrade(store: Store, upto: int | None = None) -> list[tuple[str, str]]:
 
 def _derived(store: Store, migrated: bool, twins: bool) -> list[tuple[str, str]]:
     """Derived data brought up to date (inside the upgrade's transaction)."""
+    from tilflytting.store import lookups
     from tilflytting.store import twins as twin_merge
 
     conn = store.conn

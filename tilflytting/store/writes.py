@@ -18,8 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tilflytting.core.fold import key
 from tilflytting.core.model import LISTS, Entry, Place
@@ -28,8 +27,7 @@ from tilflytting.store import search_index
 CHILD_TABLES = ("projects", "items", "places", "headings", "sources")
 
 
-@dataclass
-class EntryWrite:
+class EntryWrite(NamedTuple):
     """One entry to save: a new one (`new`), or the whole of an existing one
     replaced. `entry.sources` are its sources, the one that wins first;
     `snapshots` holds, by path, the entry each source gave on its own (JSON,
@@ -38,7 +36,7 @@ class EntryWrite:
     entry_id: int
     entry: Entry
     new: bool
-    snapshots: Mapping[str, str | None] = field(default_factory=dict)
+    snapshots: Mapping[str, str | None] = {}  # never changed in place
 
 
 class Writes:
