@@ -131,8 +131,16 @@ def sqlite_utils_insert(source: Path, folder: Path) -> float:
         (folder / f"{table}.json").write_text(json.dumps(rows, ensure_ascii=False))
     target = folder / "target.db"
     subprocess.run([CLI, "vocab", "--db", str(target)], capture_output=True)  # migrations only
-    empty = sqlite3.connect(target)
-    empty.execute("PRAGMA foreign_keys = OFF")
+    # Our store writes the FTS5 index itself; for sqlite-utils to fill it,
+    # the index follows its table by triggers here, as sqlite-utils sets it up.
+    import sqlite_utils
+
+    from tilflytting.store.search_index import SEARCH_COLUMNS, TOKENIZER
+
+    index = sqlite_utils.Database(target).table("entry_search")
+    index.disable_fts()
+    index.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=TOKENIZER)
+    index.db.close()
     started = time.perf_counter()
     for table in (*TABLES, "entry_search"):
         subprocess.run(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CATALOG, PAGES
-from tilflytting.ingest.importer import import_paths
+from tilflytting.ingest.importer import ImportReport, import_paths
 from tilflytting.ingest.normalise import apply_vocabulary
 from tilflytting.store.database import MIGRATIONS, Store, StoreError, StoreMissing
 
@@ -252,3 +252,44 @@ def test_outlines_hold_what_population_figures_need(db: Path) -> None:
     ]
     assert any(o.projects for o in outlines) and any(o.places for o in outlines)
     assert not any(o.text or any(o.lists.values()) for o in outlines)  # not read
+
+
+def test_a_blocked_file_does_not_hold_the_write_lock(db: Path, pages: Path) -> None:
+    """Files are read and parsed before the write lock is taken: while the
+    import waits on a file nobody writes yet (a named pipe), another process
+    can still write to the database."""
+    import os
+    import threading
+    import time
+
+    fifo = pages / "zz-slow.txt"
+    os.mkfifo(fifo)
+    Store.open(db, create=True).close()
+    done: dict[str, object] = {}
+
+    def run() -> None:
+        store = Store.open(db)
+        done["report"] = import_paths(store, [pages])
+        store.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60  # a guard against a hang, not a timing
+    while True:  # opening the pipe to write succeeds once the import reads it
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the import never read the pipe"
+            time.sleep(0.01)
+    other = sqlite3.connect(db, isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # raises 'database is locked' if the import held it
+    other.execute("COMMIT")
+    other.close()
+    os.set_blocking(writer, True)
+    os.write(writer, (PAGES / "bokmal-complete.txt").read_bytes().replace(b"Tynset", b"Alvdal"))
+    os.close(writer)
+    thread.join(timeout=60)
+    report = done["report"]
+    assert isinstance(report, ImportReport)
+    assert {Path(r.path).name: r.status for r in report.results}["zz-slow.txt"] == "added"

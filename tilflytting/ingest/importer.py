@@ -408,15 +408,13 @@ class _Writer:
     def _copy(self, job: _Copy) -> FileResult:
         entry_id = job.known.entry_id
         parts = self.parts(entry_id)
-        same = next((part for source, part in parts if source.sha256 == job.source.sha256), None)
-        if same is None:  # the entry changed since the file list was read
-            same = self.store.load_entries([entry_id], raw=True)[0]
-        job.source.encoding = next(
-            (s.encoding for s, _ in parts if s.sha256 == job.source.sha256), "utf-8"
-        )
-        self.save(entry_id, [*parts, (job.source, same)])
-        self.known[job.source.path] = job.known
-        return FileResult(str(job.path), "unchanged", job.known.slug)
+        same = [(s, part) for s, part in parts if s.sha256 == job.source.sha256]
+        if not same:  # another process changed the entry since the files were read
+            real = job.source.path
+            return self.place(_job(job.path, real, None, {}, _IndexFiles()))
+        job.source.encoding = same[0][0].encoding
+        slug = self.save(entry_id, [*parts, (job.source, same[0][1])])
+        return FileResult(str(job.path), "unchanged", slug)
 
     def parts(self, entry_id: int) -> list[tuple[Source, Entry]]:
         """The entry's sources with what each gave."""
@@ -459,10 +457,6 @@ class _Writer:
         self.slugs[entry.slug], self.slug_of[entry_id] = (entry_id, address), entry.slug
         if address:
             self.urls.setdefault(address, entry_id)
-        for source in entry.sources:
-            self.known[source.path] = KnownFile(
-                entry_id, source.sha256, source.parser_version, entry.slug
-            )
 
     def flush(self) -> None:
         if self.pending:
