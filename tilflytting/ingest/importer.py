@@ -28,6 +28,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from tilflytting.core import clock
+from tilflytting.core.i18n import _
 from tilflytting.core.merge import ROLES, merge
 from tilflytting.core.model import Entry, Problem, Source
 from tilflytting.ingest.decode import DecodeError, decode
@@ -354,8 +355,10 @@ class _Writer:
         entry_id, other_address = found
         if address and other_address and address != other_address:
             entry.warn(
-                f"another entry has the title of this one ('{entry.slug}') but the address "
-                f"{other_address}; both are kept"
+                _(
+                    "another entry has the title of this one ('{slug}') but the address "
+                    "{address}; both are kept, as different entries"
+                ).format(slug=entry.slug, address=other_address)
             )
             return None
         for stored in self._sources(entry_id):
@@ -366,8 +369,10 @@ class _Writer:
                 and os.path.exists(theirs.path)
             ):
                 entry.warn(
-                    f"{Path(theirs.path).name} has the title of this file ('{entry.slug}') but "
-                    "other contents; both are kept, as different entries"
+                    _(
+                        "{file} has the title of this file ('{slug}') but other contents; "
+                        "both are kept, as different entries"
+                    ).format(file=Path(theirs.path).name, slug=entry.slug)
                 )
                 return None
         return entry_id
@@ -446,7 +451,11 @@ class _Writer:
             number += 1
             slug = f"{base}-{number}"
         if number > 1:
-            entry.warn(f"slug '{base}' is taken by another entry; using '{slug}'")
+            entry.warn(
+                _("slug '{slug}' is taken by another entry; using '{other}'").format(
+                    slug=base, other=slug
+                )
+            )
         return slug
 
     def _remember(self, entry_id: int, entry: Entry) -> None:

@@ -25,7 +25,7 @@ import sqlite3
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from tilflytting.core import clock
+from tilflytting.core import clock, i18n
 from tilflytting.store import counts, search_index
 from tilflytting.store.errors import StoreError
 from tilflytting.store.migrations import MIGRATIONS, Migration
@@ -138,6 +138,7 @@ def _check_foreign_keys(conn: sqlite3.Connection, path: object) -> None:
     if broken:
         table, rowid, parent, _ = broken[0]
         raise StoreError(
-            f"cannot upgrade {path}: {len(broken)} rows point at nothing "
-            f"(first: {table} row {rowid} → {parent})"
+            i18n._(
+                "cannot upgrade {path}: {count} rows point at nothing (first: {table} row {row})"
+            ).format(path=path, count=len(broken), table=table, row=f"{rowid} → {parent}")
         )
