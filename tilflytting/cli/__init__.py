@@ -175,7 +175,10 @@ def import_command(
         bool, typer.Option("--dry-run", help="Parse and report, write nothing.")
     ] = False,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Remove entries whose source file is gone.")
+        bool,
+        typer.Option(
+            "--prune", help="Forget files that are gone; remove entries left with no file."
+        ),
     ] = False,
     db: DbOption = None,
 ) -> None:

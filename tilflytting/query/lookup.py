@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from tilflytting.core.fold import key
-from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project
+from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project, SearchFilters
 from tilflytting.query.results import EntryDetail, EntryList, TableResult
 from tilflytting.reference.places import reference
 from tilflytting.store.database import Store
@@ -273,7 +273,7 @@ def term_report(store: Store, liste: str | None = None) -> TableResult:
 
     vocab = vocabulary()
     used = {(name, term): n for name, term, n in store.term_counts()}
-    total = len(store.sources())
+    total = store.count_entries(SearchFilters())
     rows = []
     for name in _lists(liste):
         for term in vocab.terms[name].values():
