@@ -331,3 +331,17 @@ def test_datasette_shows_labels_for_terms_and_municipalities(
     assert old["1644"] == "Holtålen"
     row = next(r for r in places["rows"] if r["navn"] == "Holtålen")
     assert row["nummer_2012"] == {"value": "1644", "label": "Holtålen"}
+
+
+def test_a_snapshot_spoilt_by_hand_does_not_stop_an_import(
+    cli: Cli, tynset: dict[str, Path]
+) -> None:
+    assert cli("import", str(tynset["catalog"]), str(tynset["pages"])).exit_code == 0
+    sql(cli, "UPDATE sources SET oppforing = '{not json'")
+    page = tynset["page"]
+    page.write_text(page.read_text("utf-8").replace("Eget nettsted", "Egen nettside"), "utf-8")
+    result = cli("import", str(tynset["pages"]))
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    activities = [i["tekst"] for i in as_json(cli, "show", TYNSET)["aktiviteter"]]
+    assert "Egen nettside" in activities

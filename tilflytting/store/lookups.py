@@ -96,7 +96,7 @@ def kommune_rows() -> list[dict[str, Any]]:
     ref = reference()
     rows: dict[str, dict[str, Any]] = {}
     for kommune in ref.kommuner:
-        now = ref.place(kommune)[0]
+        now = next(iter(ref.place(kommune)), None)
         eras = {"2012": kommune.nr_2012, "2020": kommune.nr_2020, "2024": kommune.nr_2024}
         for number in dict.fromkeys(n for n in eras.values() if n):
             rows[number] = {
@@ -105,9 +105,9 @@ def kommune_rows() -> list[dict[str, Any]]:
                 "gyldig": ", ".join(era for era, n in eras.items() if n == number),
                 "nummer_2012": kommune.nr_2012 or None,
                 "fylke_2012": kommune.fylke_2012 or None,
-                "nummer_2024": now.nr_2024,
-                "navn_2024": now.name_2024,
-                "fylke_2024": now.fylke_2024,
+                "nummer_2024": now.nr_2024 if now else None,
+                "navn_2024": now.name_2024 if now else None,
+                "fylke_2024": now.fylke_2024 if now else None,
             }
     return list(rows.values())
 

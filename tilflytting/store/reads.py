@@ -103,8 +103,11 @@ class Reads:
         whole: Entry | None = None
         for stored in self.sources_of(entry_id):
             if stored.snapshot is not None:
-                parts.append((stored.source, snapshot.load(stored.snapshot)))
-                continue
+                try:
+                    parts.append((stored.source, snapshot.load(stored.snapshot)))
+                    continue
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    pass  # edited by hand past reading: the entry as stored stands in
             if whole is None:
                 whole = self.load_entries([entry_id], raw=True)[0]
             parts.append((stored.source, whole))
