@@ -21,12 +21,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from benchmarks.corpus_pages import DEFAULT_CORPUS, write_from_corpus
 from benchmarks.generate import write
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "tilflytting")
-TABLES = ("entries", "projects", "items", "places", "headings")
+TABLES = ("entries", "projects", "items", "places", "headings", "sources")
 
 
 def run(args: Sequence[str], env: dict[str, str] | None = None) -> float:
@@ -130,8 +131,16 @@ def sqlite_utils_insert(source: Path, folder: Path) -> float:
         (folder / f"{table}.json").write_text(json.dumps(rows, ensure_ascii=False))
     target = folder / "target.db"
     subprocess.run([CLI, "vocab", "--db", str(target)], capture_output=True)  # migrations only
-    empty = sqlite3.connect(target)
-    empty.execute("PRAGMA foreign_keys = OFF")
+    # Our store writes the FTS5 index itself; for sqlite-utils to fill it,
+    # the index follows its table by triggers here, as sqlite-utils sets it up.
+    import sqlite_utils
+
+    from tilflytting.store.search_index import SEARCH_COLUMNS, TOKENIZER
+
+    index = sqlite_utils.Database(target).table("entry_search")
+    index.disable_fts()
+    index.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=TOKENIZER)
+    index.db.close()
     started = time.perf_counter()
     for table in (*TABLES, "entry_search"):
         subprocess.run(
@@ -145,6 +154,49 @@ def sqlite_utils_insert(source: Path, folder: Path) -> float:
             check=True,
             capture_output=True,
         )
+    return time.perf_counter() - started
+
+
+def corpus_import(work: Path, size: int, runs: int) -> None:
+    """Import `size` pages made from the real corpus pages (benchmarks/corpus_pages.py)
+    against two baselines: `sqlite-utils insert` of the same page texts into a
+    table with FTS on, and of the rows our import wrote."""
+    if not DEFAULT_CORPUS.is_dir():
+        print(f"\nImport of {size:,} pages from the real corpus: skipped, no {DEFAULT_CORPUS}")
+        return
+    pages, db = work / f"corpus-{size}", work / f"corpus-{size}.db"
+    if not pages.exists():
+        write_from_corpus(size, pages)
+    print(f"\nImport of {size:,} pages made from the 43 real pages (target < 1 ms a page)")
+    times = []
+    for _ in range(max(1, runs // 4)):
+        db.unlink(missing_ok=True)
+        times.append(run([CLI, "import", str(pages)], with_db(db)))
+    full = statistics.median(times)
+    row("import into an empty database", full, note=f"{full / size * 1000:.2f} ms a page")
+    texts = sqlite_utils_texts(pages, work / f"texts-{size}")
+    row("baseline: sqlite-utils insert of the page texts, FTS on", texts, texts)
+    row("tilflytting import ÷ that", full, texts)
+    rows = sqlite_utils_insert(db, work / f"corpus-baseline-{size}")
+    row("baseline: sqlite-utils insert of the rows it wrote, FTS on", rows, rows)
+    row("tilflytting import ÷ that", full, rows)
+
+
+def sqlite_utils_texts(pages: Path, folder: Path) -> float:
+    """Time `sqlite-utils insert` of every page's path and text, prepared as
+    JSON beforehand, into a table with a full-text index on the text."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    texts = [{"fil": str(p), "tekst": p.read_text("utf-8")} for p in sorted(pages.rglob("*.txt"))]
+    (folder / "pages.json").write_text(json.dumps(texts, ensure_ascii=False))
+    target = folder / "target.db"
+    create = [str(BIN / "sqlite-utils"), "create-table", str(target), "pages", "fil", "text"]
+    subprocess.run([*create, "tekst", "text", "--pk", "fil"], check=True, capture_output=True)
+    fts = [str(BIN / "sqlite-utils"), "enable-fts", str(target), "pages", "tekst"]
+    subprocess.run([*fts, "--create-triggers"], check=True, capture_output=True)
+    insert = [str(BIN / "sqlite-utils"), "insert", str(target), "pages", str(folder / "pages.json")]
+    started = time.perf_counter()
+    subprocess.run(insert, check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -217,6 +269,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument(
+        "--corpus-pages", type=int, default=10_000, help="pages made from the real corpus"
+    )
     parser.add_argument("--work", type=Path, default=None, help="keep catalogs here")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tilflytting-bench-"))
@@ -225,6 +280,8 @@ def main() -> None:
     compile_bytecode()
     started = time.perf_counter()
     startup(work, args.runs)
+    if args.corpus_pages:
+        corpus_import(work, args.corpus_pages, args.runs)
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
         db = imports(work, size, args.runs)

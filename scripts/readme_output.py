@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ CATALOG = ROOT / "data" / "catalog"
 SETTINGS = {"COLUMNS": "80", "TILFLYTTING_LANG": "nb", "TILFLYTTING_TODAY": "2026-06-01"}
 BLOCK = re.compile(r"(```console\n)(.*?)(```)", re.S)
 FILES = ("import", "check", "convert")  # commands whose arguments are files in the checkout
+CHANGES = ("remove",)  # commands that change the catalog: run on a copy of it
 
 
 @contextmanager
@@ -75,6 +77,10 @@ class Runner:
             db = self.folder / f"fresh-{len(os.listdir(self.folder))}.db"
             db = db if args[0] == "import" else None
             cwd = ROOT
+        elif args[0] in CHANGES:
+            db = self.folder / f"copy-{len(os.listdir(self.folder))}.db"
+            shutil.copyfile(self.catalog, db)
+            cwd = self.folder
         else:
             db, cwd = self.catalog, self.folder
         here = Path.cwd()

@@ -68,6 +68,6 @@ def test_the_import_timestamp_follows_the_clock(cli: Cli, monkeypatch: pytest.Mo
     monkeypatch.setenv("TILFLYTTING_TODAY", "2030-04-05")
     assert cli("import", str(ROOT / "data" / "catalog")).exit_code == 0
     stamps = {
-        row[0] for row in sqlite3.connect(Path(cli.db)).execute("SELECT importert FROM entries")
+        row[0] for row in sqlite3.connect(Path(cli.db)).execute("SELECT importert FROM sources")
     }
     assert stamps == {"2030-04-05T00:00:00+00:00"}

@@ -166,18 +166,67 @@ def test_datasette_finds_both_forms(
 
 # -- rebuilt when the search forms change ---------------------------------------------
 def test_rows_are_rebuilt_when_the_search_forms_change(tmp_path: Path) -> None:
+    from tilflytting.ingest.importer import import_paths
+    from tilflytting.store import search_index
+
     db = tmp_path / "catalog.db"
     store = Store.open(db, create=True)
-    from tilflytting.ingest.importer import import_paths
-
     import_paths(store, [CATALOG / "bulyst-i-utsira.yaml"])
     with store.transaction():
-        store.conn.execute("UPDATE entry_search SET tittel = 'x', ingress = 'x', lister = 'x'")
-        store.conn.execute("UPDATE search_forms SET version = ?", (FORMS_VERSION - 1,))
+        # The row as an older version of the search forms left it: here the
+        # title, lead and lists hold none of them; the index says so in _meta.
+        ((entry_id, _, _),) = store.find("slug", "bulyst-i-utsira")
+        columns = ", ".join(search_index.SEARCH_COLUMNS)
+        row = store.conn.execute(
+            f"SELECT {columns} FROM entry_search WHERE entry_id = ?", (entry_id,)
+        ).fetchone()
+        search_index.delete_rows(store.conn, [entry_id])
+        search_index.write_rows(store.conn, [(entry_id, ("x", "x", row[2], row[3], "x", row[5]))])
+        older = search_index.search_version(FORMS_VERSION - 1)
+        store.conn.execute("UPDATE _meta SET verdi = ? WHERE navn = 'search_version'", (older,))
     store.close()
+    assert older != search_index.SEARCH_VERSION  # new search forms, a new index version
     assert fts(db, "utsira") == {"bulyst-i-utsira"}  # the places column still has it
     assert fts(db, "bolyst") == set()  # the search forms of the title are gone
     Store.open(db).close()  # a version that makes other forms opens it
     assert fts(db, "bolyst") == {"bulyst-i-utsira"}
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version FROM search_forms").fetchone() == (FORMS_VERSION,)
+        version = conn.execute("SELECT verdi FROM _meta WHERE navn = 'search_version'")
+        assert version.fetchone() == (search_index.SEARCH_VERSION,)
+
+
+@pytest.mark.parametrize("how", ["query_only", "mode=ro"])
+def test_a_read_only_file_keeps_its_older_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A file that cannot be written opens with the rows it has (searching
+    them works; only new word forms are missing) instead of failing."""
+    from tilflytting.ingest.importer import import_paths
+    from tilflytting.store import search_index
+
+    db = tmp_path / "catalog.db"
+    store = Store.open(db, create=True)
+    import_paths(store, [CATALOG / "bulyst-i-utsira.yaml"])
+    with store.transaction():
+        older = search_index.search_version(FORMS_VERSION - 1)
+        store.conn.execute("UPDATE _meta SET verdi = ? WHERE navn = 'search_version'", (older,))
+    store.close()
+    real_connect = sqlite3.connect
+
+    def read_only(path: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn: sqlite3.Connection
+        if how == "mode=ro":  # as a file the user may not write (root may write any)
+            conn = real_connect(f"file:{path}?mode=ro", uri=True, **kwargs)
+        else:
+            conn = real_connect(path, **kwargs)
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    result = Cli(db)("search", "utsira", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [row["slug"] for row in json.loads(result.stdout)] == ["bulyst-i-utsira"]
+    monkeypatch.undo()
+    with sqlite3.connect(db) as conn:
+        version = conn.execute("SELECT verdi FROM _meta WHERE navn = 'search_version'")
+        assert version.fetchone() == (older,)  # untouched

@@ -148,7 +148,7 @@ def test_summarise_of_a_subset_counts_its_entries_terms(
 ) -> None:
     """Both ways of counting (entry by entry, or each list whole: chosen by
     the subset's size) give what the subset's own entries hold."""
-    monkeypatch.setattr("tilflytting.store.database.BY_ENTRY_SHARE", share)
+    monkeypatch.setattr("tilflytting.store.counts.BY_ENTRY_SHARE", share)
     entries = as_json(catalog, "search", *filters)
     data = as_json(catalog, "summarise", *filters)
     assert data["oppforinger"] == len(entries) > 0
@@ -341,7 +341,7 @@ def test_kept_counts_follow_added_changed_and_pruned_entries(tmp_path: Path) -> 
 
 def test_kept_counts_are_not_trusted_after_another_program_wrote(tmp_path: Path) -> None:
     cli = _imported(tmp_path)
-    _write(cli, "INSERT INTO entries (slug, tittel, kilde_fil) VALUES ('x', 'X', 'x.txt')")
+    _write(cli, "INSERT INTO entries (slug, tittel) VALUES ('x', 'X')")
     assert as_json(cli, "summarise")["oppforinger"] == 44
 
 

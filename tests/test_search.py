@@ -16,7 +16,7 @@ from tests.conftest import CATALOG, Cli
 from tilflytting.core.model import LISTS, SearchFilters
 from tilflytting.ingest.importer import import_paths
 from tilflytting.query.search import build_match
-from tilflytting.store.database import Store, _count_sql, search_sql, term_counts_sql
+from tilflytting.store.database import Store, count_sql, search_sql, term_counts_sql
 
 
 @pytest.fixture(scope="module")
@@ -401,7 +401,7 @@ def store_all(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 )
 def test_counting_reads_no_entry_rows(store: Store, filters: SearchFilters) -> None:
     """The table view counts every match: from indexes, not entry by entry."""
-    sql, params = _count_sql(filters)
+    sql, params = count_sql(filters)
     plan = " | ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
     assert "PRIMARY KEY" not in plan and "SCAN items" not in plan, plan
 

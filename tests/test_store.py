@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CATALOG, PAGES
-from tilflytting.ingest.importer import import_paths
+from tilflytting.ingest.importer import ImportReport, import_paths
 from tilflytting.ingest.normalise import apply_vocabulary
 from tilflytting.store.database import MIGRATIONS, Store, StoreError, StoreMissing
 
@@ -84,7 +84,12 @@ def test_migrated_schema(db: Path) -> None:
     assert columns("items") == [
         "id", "entry_id", "liste", "pos", "tekst", "term", "linje", "avkortet", "detalj"
     ]  # fmt: skip
-    assert columns("entries")[-4:] == ["importert", "lister_raw", "slug_nokkel", "tittel_nokkel"]
+    assert columns("entries")[-4:] == ["lister_raw", "slug_nokkel", "tittel_nokkel", "url_nokkel"]
+    assert "kilde_fil" not in columns("entries")  # a file's facts are in `sources` (m011)
+    assert columns("sources") == [
+        "id", "entry_id", "fil", "sha256", "format", "tegnsett", "url", "rolle", "forrang",
+        "parser_versjon", "importert", "oppforing",
+    ]  # fmt: skip
     assert columns("places") == [
         "id", "entry_id", "pos", "type", "navn", "nummer_2012", "fylke_2012", "navn_2024",
         "nummer_2024", "fylke_2024", "navn_nokkel", "navn_2024_nokkel", "bevis", "linje",
@@ -170,23 +175,42 @@ def test_prune_removes_entries_whose_file_is_gone(db: Path, pages: Path) -> None
     )
 
 
-def test_slug_collision_gets_a_stable_suffix(db: Path, tmp_path: Path) -> None:
+def test_copies_of_a_page_are_one_entry_with_two_sources(db: Path, tmp_path: Path) -> None:
     one, two = tmp_path / "a", tmp_path / "b"
     for folder in (one, two):
         folder.mkdir()
         (folder / "p.txt").write_text((PAGES / "bokmal-complete.txt").read_text("utf-8"), "utf-8")
     store = Store.open(db, create=True)
     report = import_paths(store, [one, two])
-    assert sorted(r.slug or "" for r in report.results) == [
+    assert [r.status for r in report.results] == ["added", "unchanged"]
+    assert count(store, "entries") == 1 and count(store, "sources") == 2
+    (two / "p.txt").write_text((two / "p.txt").read_text("utf-8") + "\n", "utf-8")
+    again = import_paths(store, [one, two])
+    assert [r.status for r in again.results] == ["unchanged", "updated"]
+    assert {r.slug for r in again.results} == {"tilflyttingsarbeid-i-tynset"}
+    assert count(store, "entries") == 1
+
+
+def test_two_pages_with_one_title_but_other_contents_are_two_entries(
+    db: Path, tmp_path: Path
+) -> None:
+    page = (PAGES / "bokmal-complete.txt").read_text("utf-8")
+    one, two = tmp_path / "a", tmp_path / "b"
+    for folder, text in ((one, page), (two, page.replace(" • Vertskapsordning\n", ""))):
+        folder.mkdir()
+        (folder / "p.txt").write_text(text, "utf-8")
+    store = Store.open(db, create=True)
+    report = import_paths(store, [one, two])
+    assert [r.slug for r in report.results] == [
         "tilflyttingsarbeid-i-tynset",
         "tilflyttingsarbeid-i-tynset-2",
     ]
-    assert any("is taken by" in p.message for r in report.results for p in r.problems)
-    (two / "p.txt").write_text((two / "p.txt").read_text("utf-8") + "\n", "utf-8")
-    again = import_paths(store, [one, two])
-    assert {r.slug for r in again.results} == {
-        "tilflyttingsarbeid-i-tynset",
-        "tilflyttingsarbeid-i-tynset-2",
+    warned = [p.message for p in report.results[1].problems]
+    assert any("other contents; both are kept" in m for m in warned), warned
+    again = import_paths(store, [two, one])  # the first to take a slug keeps it
+    assert {(Path(r.path).parent.name, r.slug) for r in again.results} == {
+        ("a", "tilflyttingsarbeid-i-tynset"),
+        ("b", "tilflyttingsarbeid-i-tynset-2"),
     }
 
 
@@ -228,3 +252,44 @@ def test_outlines_hold_what_population_figures_need(db: Path) -> None:
     ]
     assert any(o.projects for o in outlines) and any(o.places for o in outlines)
     assert not any(o.text or any(o.lists.values()) for o in outlines)  # not read
+
+
+def test_a_blocked_file_does_not_hold_the_write_lock(db: Path, pages: Path) -> None:
+    """Files are read and parsed before the write lock is taken: while the
+    import waits on a file nobody writes yet (a named pipe), another process
+    can still write to the database."""
+    import os
+    import threading
+    import time
+
+    fifo = pages / "zz-slow.txt"
+    os.mkfifo(fifo)
+    Store.open(db, create=True).close()
+    done: dict[str, object] = {}
+
+    def run() -> None:
+        store = Store.open(db)
+        done["report"] = import_paths(store, [pages])
+        store.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60  # a guard against a hang, not a timing
+    while True:  # opening the pipe to write succeeds once the import reads it
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the import never read the pipe"
+            time.sleep(0.01)
+    other = sqlite3.connect(db, isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # raises 'database is locked' if the import held it
+    other.execute("COMMIT")
+    other.close()
+    os.set_blocking(writer, True)
+    os.write(writer, (PAGES / "bokmal-complete.txt").read_bytes().replace(b"Tynset", b"Alvdal"))
+    os.close(writer)
+    thread.join(timeout=60)
+    report = done["report"]
+    assert isinstance(report, ImportReport)
+    assert {Path(r.path).name: r.status for r in report.results}["zz-slow.txt"] == "added"

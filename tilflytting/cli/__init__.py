@@ -143,6 +143,15 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
         )
     except StoreError as exc:
         fail(str(exc))
+    if store.merged:
+        from tilflytting.cli import output
+
+        for kept, twin in store.merged:
+            output.message(
+                _(
+                    "merged {twin} into {kept}: one initiative an older version imported twice"
+                ).format(twin=twin, kept=kept)
+            )
     try:
         yield store
     except sqlite3.DatabaseError as exc:
@@ -193,7 +202,10 @@ def import_command(
         bool, typer.Option("--dry-run", help=_("Parse and report, write nothing."))
     ] = False,
     prune: Annotated[
-        bool, typer.Option("--prune", help=_("Remove entries whose source file is gone."))
+        bool,
+        typer.Option(
+            "--prune", help=_("Forget files that are gone; remove entries left with no file.")
+        ),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -501,6 +513,28 @@ def timeline_command(
             lambda: reports.timeline(store, filters, limit, table_cap(fmt), notes)
         )
     output.emit(result, fmt.value)
+
+
+@app.command(
+    "remove",
+    help=_("Take entries out of the catalog (importing their files again brings them back)."),
+)
+def remove_command(
+    entries: Annotated[
+        list[str],
+        typer.Argument(help=_("Entries to take out: slug, title, municipality name or number.")),
+    ],
+    db: DbOption = None,
+) -> None:
+    from tilflytting.cli import output
+    from tilflytting.ingest.importer import remove_entries
+    from tilflytting.query.lookup import resolve_one
+
+    with opened(db) as store:
+        found = output.answer(lambda: dict(resolve_one(store, name) for name in entries))
+        remove_entries(store, list(found))
+    for slug in found.values():
+        output.message(_("removed {slug}").format(slug=slug))
 
 
 class Referanse(StrEnum):

@@ -22,6 +22,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 
 def fold(text: str) -> str:
     """Lowercase ASCII form of `text`: æøå folded, other accents dropped."""
+    if text.isascii():  # checked in constant time: no letter to fold
+        return text.lower()
     for letter, ascii_form in _LETTERS:
         if letter in text:
             text = text.replace(letter, ascii_form)

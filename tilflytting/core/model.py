@@ -116,13 +116,18 @@ class Place:
 
 @dataclass
 class Source:
-    """Where an entry came from: the file as imported, its hash and encoding."""
+    """A file an entry was built from: the file as imported, its hash and
+    encoding, and what kind of source it is (see core/merge.py)."""
 
     path: str
     sha256: str
     encoding: str
     format: Literal["txt", "yaml"]
     url: str | None = None
+    role: str | None = None  # side, medfulgt or egen (core/merge.py ROLES)
+    precedence: int | None = None
+    imported: str | None = None
+    parser_version: int | None = None
 
 
 @dataclass
@@ -151,7 +156,8 @@ class Entry:
     places: list[Place] = field(default_factory=list)
     slug: str = ""
     url: str | None = None
-    source: Source | None = None
+    source: Source | None = None  # the source that wins (first of `sources`)
+    sources: list[Source] = field(default_factory=list)  # every file it was built from
 
     def warn(self, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(message, line))

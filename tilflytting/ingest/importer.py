@@ -1,31 +1,56 @@
 """Import entry files into the store: find files, read, parse, normalise, save.
 
-A whole import is one write transaction: files that fail are reported and
-skipped, and the rest are saved together (or, with `strict`, nothing is).
-An unchanged file (same hash, same parser version) is not parsed again.
+Files are read and parsed first, without holding the database's write lock;
+the lock (BEGIN IMMEDIATE) is then taken only for the writes, so that a slow
+or blocked file never keeps other writers waiting. (An import of more than
+PARSE_AHEAD changed files parses the rest while it holds the lock, so that
+memory stays bounded.) A whole import is one write transaction: files that
+fail are reported and skipped, and the rest are saved together (or, with
+`strict`, nothing is). An unchanged file (same hash, same parser version) is
+not parsed again.
+
+An entry is keyed by what it is, not by where its file lies: its catalog
+address where one is known (a YAML entry's `url`, or for a page the
+INDEX.tsv beside it), else its slug. A file that describes an entry the
+store already has (the bundled YAML entry of a page, a copy, a moved folder)
+becomes one more source of that entry, which is then the merge of its
+sources (core/merge.py; the rule is in docs/reliability.md).
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
+from tilflytting.core import clock
 from tilflytting.core.i18n import N_
+from tilflytting.core.merge import ROLES, merge
 from tilflytting.core.model import Entry, Problem, Source
 from tilflytting.ingest.decode import DecodeError, decode
 from tilflytting.ingest.normalise import apply_vocabulary, normalise
 from tilflytting.ingest.page import PageError, parse_page
 from tilflytting.ingest.yaml_entry import EntryFormatError, parse_yaml
-from tilflytting.store.database import Store
+from tilflytting.reference.catalog import role_of
+from tilflytting.store import snapshot
+from tilflytting.store.database import EntryWrite, Store
+from tilflytting.store.reads import KnownFile, StoredSource
+from tilflytting.store.writes import url_key
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.
 PARSER_VERSION = 4
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
+# Files read and parsed before the write lock is taken: about 10 kB of
+# memory per parsed page, so 20 MB at most.
+PARSE_AHEAD = 2_000
+WRITE_BATCH = 500  # new entries saved per round of statements
+INDEX_FILE = "INDEX.tsv"  # beside published pages: slug, url, ... per page
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 
@@ -111,15 +136,18 @@ def read_entry(path: Path, source: str | None = None) -> tuple[bytes, Entry]:
     """Read, decode, parse and normalise one file (`source`: its real path,
     where known). Raises ValueError or OSError."""
     data = _read_limited(path)
-    digest = hashlib.sha256(data).hexdigest()
+    return data, _parse(path, data, source or os.path.realpath(path))
+
+
+def _parse(path: Path, data: bytes, real: str, digest: str | None = None) -> Entry:
+    digest = digest or hashlib.sha256(data).hexdigest()
     decoded = decode(data)
     kind = SUFFIXES[path.suffix.lower()]
     entry = parse_yaml(decoded.text) if kind == "yaml" else parse_page(decoded.text)
-    real = source or os.path.realpath(path)
     entry.source = Source(real, digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         entry.warn(N_("not UTF-8: read as {encoding}").format(encoding=decoded.encoding))
-    return data, normalise(entry, decoded.text)
+    return normalise(entry, decoded.text)
 
 
 def _read_limited(path: Path) -> bytes:
@@ -146,6 +174,119 @@ def file_digest(path: Path) -> str | None:
 Progress = Callable[[Path], None]
 
 
+# -- reading and parsing (no lock held) ----------------------------------------------------
+@dataclass
+class _Unchanged:
+    result: FileResult
+
+
+@dataclass
+class _Copy:
+    """A file whose bytes are those of a source the store has: one more
+    source of that entry, which does not change."""
+
+    path: Path
+    source: Source
+    known: KnownFile
+
+
+@dataclass
+class _Parsed:
+    path: Path
+    entry: Entry  # its `source` is the file
+
+
+_Job = _Unchanged | _Copy | _Parsed
+
+
+def _jobs(
+    files: dict[str, Path],
+    known: dict[str, KnownFile],
+    advance: Progress | None,
+) -> Iterator[_Job]:
+    """What to do with each file, in order: read and hash every file, parse
+    the changed ones."""
+    copies = {k.sha256: k for k in known.values() if k.parser_version == PARSER_VERSION}
+    urls = _IndexFiles()
+    for real, path in files.items():
+        yield _job(path, real, known.get(real), copies, urls)
+        if advance:
+            advance(path)
+
+
+def _job(
+    path: Path,
+    real: str,
+    mine: KnownFile | None,
+    copies: dict[str, KnownFile],
+    urls: _IndexFiles,
+) -> _Job:
+    try:
+        data = _read_limited(path)
+        digest = hashlib.sha256(data).hexdigest()
+        if mine and mine.parser_version == PARSER_VERSION and mine.sha256 == digest:
+            return _Unchanged(FileResult(str(path), "unchanged", mine.slug))
+        kind = SUFFIXES[path.suffix.lower()]
+        role = role_of(kind, real, digest)
+        if mine is None and digest in copies:
+            source = Source(real, digest, "", kind)  # type: ignore[arg-type]
+            return _Copy(path, _sourced(source, role), copies[digest])
+        entry = _parse(path, data, real, digest)
+    except (PageError, EntryFormatError) as exc:
+        return _failed(path, [Problem(str(exc), exc.line, "error")])
+    except (DecodeError, ValueError) as exc:
+        return _failed(path, [Problem(str(exc), None, "error")])
+    except OSError as exc:
+        problem = Problem(N_("cannot read: {error}").format(error=exc.strerror), None, "error")
+        return _failed(path, [problem])
+    if any(p.level == "error" for p in entry.problems):
+        return _failed(path, entry.problems)
+    assert entry.source is not None
+    if entry.url is None and kind == "txt":
+        entry.url = entry.source.url = urls.url(path)
+    _sourced(entry.source, role)
+    return _Parsed(path, entry)
+
+
+def _failed(path: Path, problems: list[Problem]) -> _Unchanged:
+    return _Unchanged(FileResult(str(path), "failed", None, problems))
+
+
+def _sourced(source: Source, role: str) -> Source:
+    source.role, source.precedence = role, ROLES[role]
+    source.imported, source.parser_version = clock.timestamp(), PARSER_VERSION
+    return source
+
+
+class _IndexFiles:
+    """The catalog addresses INDEX.tsv files give pages, folder by folder."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, dict[str, str]] = {}
+
+    def url(self, page: Path) -> str | None:
+        folder = page.parent
+        if folder not in self._folders:
+            self._folders[folder] = _read_index(folder / INDEX_FILE)
+        return self._folders[folder].get(page.stem)
+
+    # A page's row is found by its file name (the `slug` column).
+
+
+def _read_index(path: Path) -> dict[str, str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.DictReader(handle, delimiter="\t")
+            return {
+                (row.get("slug") or "").strip(): (row.get("url") or "").strip()
+                for row in rows
+                if (row.get("slug") or "").strip() and (row.get("url") or "").strip()
+            }
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+
+
+# -- writing (under the lock) ----------------------------------------------------------------
 def import_paths(
     store: Store,
     paths: list[Path],
@@ -159,14 +300,16 @@ def import_paths(
     report = ImportReport(dry_run=dry_run)
     files = find_files(paths, report)
     advance = progress(len(files)) if progress else None
+    jobs = _jobs(files, store.known_files(), advance)
+    ahead = list(islice(jobs, PARSE_AHEAD))
     try:
         with store.transaction():
-            for source, path in files.items():
-                report.results.append(_import_one(store, path, source, dry_run))
-                if advance:
-                    advance(path)
+            writer = _Writer(store)
+            for job in chain(ahead, jobs):
+                report.results.append(writer.place(job))
+            writer.flush()
             if prune:
-                report.pruned = _prune(store)
+                report.pruned = _prune(store, writer)
             failed = report.count("failed") + len(report.problems)
             if dry_run or (strict and failed):
                 raise _Rollback
@@ -197,40 +340,191 @@ def check_file(path: Path, source: str | None = None) -> tuple[FileResult, Entry
     return FileResult(str(path), status, entry.slug, entry.problems), entry
 
 
-def _import_one(store: Store, path: Path, source: str, dry_run: bool) -> FileResult:
-    known = store.known_source(source)
-    if known and known[1] == PARSER_VERSION and known[0] == file_digest(path):
-        return FileResult(str(path), "unchanged", known[2])
-    checked, entry = check_file(path, source)
-    if entry is None or checked.status == "failed":
-        return FileResult(str(path), "failed", None, checked.problems)
-    _unique_slug(store, entry, source)
-    status = store.save_entry(entry, PARSER_VERSION)
-    return FileResult(str(path), status, entry.slug, entry.problems)
+class _Writer:
+    """Places files' entries in the store: which entry each belongs to, and
+    the entry they make together. Knows every entry's slug and address
+    (read once), and saves new entries in batches."""
 
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.slugs, self.urls = store.identities()
+        self.slug_of = {entry_id: slug for slug, (entry_id, _) in self.slugs.items()}
+        self.known = store.known_files()  # again: under the lock now
+        self.pending: list[EntryWrite] = []
 
-def _unique_slug(store: Store, entry: Entry, source: str) -> None:
-    """Keep the slug unless another file's entry has it; then add -2, -3, ...
-    The first file to take a slug keeps it on every later import."""
-    base, number = entry.slug, 1
-    first_owner = store.slug_owner(base)
-    while store.slug_owner(entry.slug) not in (None, source):
-        number += 1
-        entry.slug = f"{base}-{number}"
-    if number > 1 and first_owner:
-        entry.warn(
-            N_("slug '{slug}' is taken by {file}; using '{used}'").format(
-                slug=base, file=Path(first_owner).name, used=entry.slug
+    def place(self, job: _Job) -> FileResult:
+        if isinstance(job, _Unchanged):
+            return job.result
+        if isinstance(job, _Copy):
+            return self._copy(job)
+        entry = job.entry
+        assert entry.source is not None
+        mine = self.known.get(entry.source.path)
+        target = mine.entry_id if mine else self._match(entry)
+        if target is None:
+            self._add(entry)
+            return FileResult(str(job.path), "added", entry.slug, entry.problems)
+        status, slug = self._update(target, entry)
+        return FileResult(str(job.path), status, slug, entry.problems)
+
+    # -- which entry -------------------------------------------------------------
+    def _match(self, entry: Entry) -> int | None:
+        """The stored entry this file describes, if any (see the module's
+        docstring); a different initiative with the same title gets a
+        warning here and its own entry."""
+        assert entry.source is not None
+        address = url_key(entry.url)
+        if address and address in self.urls:
+            return self.urls[address]
+        found = self.slugs.get(entry.slug)
+        if found is None:
+            return None
+        entry_id, other_address = found
+        if address and other_address and address != other_address:
+            entry.warn(
+                N_(
+                    "another entry has the title of this one ('{slug}') but the address "
+                    "{address}; both are kept, as different entries"
+                ).format(slug=entry.slug, address=other_address)
             )
-        )
+            return None
+        for stored in self._sources(entry_id):
+            theirs = stored.source
+            if (
+                theirs.role == entry.source.role
+                and theirs.sha256 != entry.source.sha256
+                and os.path.exists(theirs.path)
+            ):
+                entry.warn(
+                    N_(
+                        "{file} has the title of this file ('{slug}') but other contents; "
+                        "both are kept, as different entries"
+                    ).format(file=Path(theirs.path).name, slug=entry.slug)
+                )
+                return None
+        return entry_id
+
+    def _sources(self, entry_id: int) -> list[StoredSource]:
+        self.flush()
+        return self.store.sources_of(entry_id)
+
+    # -- saving ------------------------------------------------------------------
+    def _add(self, entry: Entry) -> None:
+        assert entry.source is not None
+        entry_id = self.store.new_entry_id()
+        entry.slug = self._unique_slug(entry, entry_id)
+        entry.sources = [entry.source]
+        self._remember(entry_id, entry)
+        self.pending.append(EntryWrite(entry_id, entry, True))
+        if len(self.pending) >= WRITE_BATCH:
+            self.flush()
+
+    def _update(self, entry_id: int, entry: Entry) -> tuple[str, str]:
+        """Make `entry` a source of the stored entry: 'updated', or
+        'unchanged' when another of its sources has the same contents, and
+        the entry's slug."""
+        assert entry.source is not None
+        mine = entry.source
+        parts = [
+            (source, part)
+            for source, part in self.parts(entry_id)
+            # A file imported again replaces itself; one of its kind whose
+            # file is gone was moved or renamed: this one takes its place.
+            if source.path != mine.path
+            and not (source.role == mine.role and not os.path.exists(source.path))
+        ]
+        same = any(source.sha256 == mine.sha256 for source, _ in parts)
+        parts.append((mine, entry))
+        return ("unchanged" if same else "updated"), self.save(entry_id, parts)
+
+    def _copy(self, job: _Copy) -> FileResult:
+        entry_id = job.known.entry_id
+        parts = self.parts(entry_id)
+        same = [(s, part) for s, part in parts if s.sha256 == job.source.sha256]
+        if not same:  # another process changed the entry since the files were read
+            real = job.source.path
+            return self.place(_job(job.path, real, None, {}, _IndexFiles()))
+        job.source.encoding = same[0][0].encoding
+        slug = self.save(entry_id, [*parts, (job.source, same[0][1])])
+        return FileResult(str(job.path), "unchanged", slug)
+
+    def parts(self, entry_id: int) -> list[tuple[Source, Entry]]:
+        """The entry's sources with what each gave."""
+        self.flush()
+        return self.store.source_parts(entry_id)
+
+    def save(self, entry_id: int, parts: list[tuple[Source, Entry]]) -> str:
+        """Save the entry its sources make together; its slug."""
+        parts.sort(key=lambda p: (p[0].precedence or 0, p[0].imported or ""), reverse=True)
+        snapshots: dict[str, str | None]
+        if len(parts) == 1:
+            result, snapshots = parts[0][1], {parts[0][0].path: None}
+        else:
+            result = merge([part for _, part in parts])
+            apply_vocabulary(result)  # snapshots keep the terms of their day
+            snapshots = {source.path: snapshot.dump(part) for source, part in parts}
+        result.sources = [source for source, _ in parts]
+        result.source = result.sources[0]
+        result.slug = self._unique_slug(result, entry_id)
+        self._remember(entry_id, result)
+        self.store.save_entries([EntryWrite(entry_id, result, False, snapshots)])
+        return result.slug
+
+    def _unique_slug(self, entry: Entry, entry_id: int) -> str:
+        """The entry's slug, or with -2, -3, ... if another entry has it;
+        an entry keeps its slug on every later import."""
+        base, number, slug = entry.slug, 1, entry.slug
+        while self.slugs.get(slug, (entry_id, None))[0] != entry_id:
+            number += 1
+            slug = f"{base}-{number}"
+        if number > 1:
+            entry.warn(
+                N_("slug '{slug}' is taken by another entry; using '{other}'").format(
+                    slug=base, other=slug
+                )
+            )
+        return slug
+
+    def _remember(self, entry_id: int, entry: Entry) -> None:
+        old = self.slug_of.get(entry_id)
+        if old is not None and old != entry.slug:
+            del self.slugs[old]
+        address = url_key(entry.url)
+        self.slugs[entry.slug], self.slug_of[entry_id] = (entry_id, address), entry.slug
+        if address:
+            self.urls.setdefault(address, entry_id)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.save_entries(self.pending)
+            self.pending = []
 
 
-def _prune(store: Store) -> list[str]:
-    """Remove entries whose source file no longer exists."""
-    gone = [(entry_id, slug) for entry_id, slug, path in store.sources() if not Path(path).exists()]
-    for entry_id, _ in gone:
-        store.delete_entry(entry_id)
-    return [slug for _, slug in gone]
+def _prune(store: Store, writer: _Writer) -> list[str]:
+    """Take out the sources whose files are gone; entries left with no
+    source go, the others are merged again from what is left."""
+    writer.flush()
+    gone: dict[int, list[str]] = {}
+    for path, known in store.known_files().items():
+        if not os.path.exists(path):
+            gone.setdefault(known.entry_id, []).append(path)
+    pruned, empty = [], []
+    slugs = {entry_id: slug for entry_id, slug, _ in store.sources() if entry_id in gone}
+    for entry_id in gone:
+        parts = [(s, e) for s, e in writer.parts(entry_id) if s.path not in gone[entry_id]]
+        if parts:
+            writer.save(entry_id, parts)
+        else:
+            empty.append(entry_id)
+            pruned.append(slugs[entry_id])
+    store.delete_entries(empty)
+    return sorted(pruned)
+
+
+def remove_entries(store: Store, ids: Iterable[int]) -> None:
+    """Take these entries out of the catalog (`tilflytting remove`)."""
+    with store.transaction():
+        store.delete_entries(list(ids))
 
 
 def reapply_vocabulary(store: Store) -> int:

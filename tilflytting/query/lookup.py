@@ -157,6 +157,17 @@ def _suggest(store: Store, text: str) -> list[str]:
     return list(dict.fromkeys(names[c] for c in close))
 
 
+def resolve_one(store: Store, text: str) -> tuple[int, str]:
+    """(id, slug) of the one entry `text` names, as `show` finds it; raises
+    AmbiguousEntry or EntryNotFound."""
+    found = resolve(store, text)
+    if len(found.ids) == 1:
+        return found.ids[0], found.candidates[0][0]
+    if found.ids:
+        raise AmbiguousEntry(text, found.candidates)
+    raise EntryNotFound(text, found.suggestions)
+
+
 def show_entry(store: Store, text: str, sources: bool = False) -> EntryDetail:
     found = resolve(store, text)
     if len(found.ids) == 1:
@@ -216,7 +227,7 @@ def term_report(store: Store, liste: str | None = None) -> VocabResult:
 
     vocab = vocabulary()
     used = {(name, term): n for name, term, n in store.term_counts()}
-    total = len(store.sources())
+    total = store.count_entries(SearchFilters())
     rows = []
     for name in pick_lists(liste):
         for term in vocab.terms[name].values():

@@ -123,6 +123,9 @@ class EntryDetail(Record):
     entry: Entry
     sources: bool = False
     population: PopulationSpan | None = None
+    # With `sources`, the file each part of a merged entry came from, by its
+    # JSON key ("tekst", "malgrupper", ...; core/merge.py GROUPS and LISTS).
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 class SearchHit(Record):

@@ -20,7 +20,7 @@ the same forms. A search form is made in four steps:
 
 Exact phrases ("quoted") are searched as written or folded, never in these
 forms. Raise FORMS_VERSION whenever what these functions return changes: the
-store then rebuilds the search index (see store/database.py).
+store then rebuilds the search index (see store/search_index.py).
 """
 
 from __future__ import annotations

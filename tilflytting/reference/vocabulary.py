@@ -101,6 +101,9 @@ class Vocabulary:
     _memo: dict[tuple[str, str, bool], Match | None] = field(default_factory=dict, repr=False)
     # Per list: the content words of every form, for matching by words.
     _words: dict[str, list[tuple[frozenset[str], str]]] = field(default_factory=dict, repr=False)
+    _parts: dict[tuple[str, str, bool], list[tuple[str, str | None, str | None]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         for liste, terms in self.terms.items():
@@ -197,9 +200,13 @@ class Vocabulary:
         seen: set[tuple[str | None, str]] = set()
         for item in items:
             for part in self._split_or_match(liste, item):
+                # No key("") for the usual item without a place: 130,000
+                # calls for 10,000 pages.
                 identity = (
                     part.term,
-                    key(part.detail or "") if part.term else match_key(part.text),
+                    (key(part.detail) if part.detail else "")
+                    if part.term
+                    else match_key(part.text),
                 )
                 if identity not in seen:
                     seen.add(identity)
@@ -207,6 +214,21 @@ class Vocabulary:
         return result
 
     def _split_or_match(self, liste: str, item: Item) -> list[Item]:
+        """The item with its term, or the two items it holds. Memoised by
+        list and text: the same lines recur on page after page, and each was
+        cut at every space and both halves matched (10,000 pages: 0.8 s)."""
+        memo = (liste, item.text, item.truncated)
+        parts = self._parts.get(memo)
+        if parts is None:
+            if len(self._parts) >= MEMO_SIZE:
+                self._parts.clear()
+            parts = self._parts[memo] = [
+                (part.text, part.term, part.detail)
+                for part in self._split_or_match_once(liste, item)
+            ]
+        return [Item(text, item.line, term, item.truncated, detail) for text, term, detail in parts]
+
+    def _split_or_match_once(self, liste: str, item: Item) -> list[Item]:
         if item.truncated:
             return [_with(item, self.match_cut(liste, item.text))]
         whole = self.match_form(liste, item.text)

@@ -52,6 +52,7 @@ from tilflytting.report.tables import (
     count_title,
     evidence_text,
     facts,
+    file_rows,
     folketall_notes,
     folketall_sections,
     hits_title,
@@ -564,6 +565,13 @@ def _legend(result: FolketallResult) -> list[str]:
 def entry_view(result: EntryDetail, width: int) -> Iterator[RenderableType]:
     entry = result.entry
     where = _source_label(entry.source.path if entry.source else None) if result.sources else None
+
+    def where_of(part: str) -> str | None:
+        """The file a part of a merged entry came from (core/merge.py)."""
+        if where and part in result.origins:
+            return _source_label(result.origins[part])
+        return where
+
     heading = t(entry.title, "bold")
     if not entry.complete:
         heading.append("  " + _("(incomplete page)"), style="yellow")
@@ -576,11 +584,12 @@ def entry_view(result: EntryDetail, width: int) -> Iterator[RenderableType]:
         yield t(population_line(result.population), "dim")
     yield Text("")
     if where and entry.places:
-        yield from _evidence(entry, where, width)
+        yield from _evidence(entry, where_of("kommuner") or where, width)
     if entry.projects:
+        at = where_of("prosjekter")
         grid = Grid(
-            headers=[_("Project"), _("Period")] + ([_("Source")] if where else []),
-            kinds=["label", "period"] + (["slug"] if where else []),
+            headers=[_("Project"), _("Period")] + ([_("Source")] if at else []),
+            kinds=["label", "period"] + (["slug"] if at else []),
             title=_("Projects"),
         )
         for project in entry.projects:
@@ -588,19 +597,25 @@ def entry_view(result: EntryDetail, width: int) -> Iterator[RenderableType]:
                 t(project.name),
                 t(period(project) + (" " + _("(ongoing)") if project.ongoing else "")),
             ]
-            if where:
-                cells.append(t(f"{where}:{project.line or '?'}", "dim"))
+            if at:
+                cells.append(t(f"{at}:{project.line or '?'}", "dim"))
             grid.rows.append(cells)
         yield from grid_view(grid, width)
     for name in LISTS:
         items = entry.lists[name]
         if items:
             yield from _items(
-                list_title(name), [(i.text, i.line, i.truncated) for i in items], where, width
+                list_title(name),
+                [(i.text, i.line, i.truncated) for i in items],
+                where_of(name),
+                width,
             )
     if entry.main_goal:
         yield from _items(
-            list_title("hovedmal"), [(i.text, i.line, False) for i in entry.main_goal], where, width
+            list_title("hovedmal"),
+            [(i.text, i.line, False) for i in entry.main_goal],
+            where_of("hovedmal"),
+            width,
         )
     if entry.text:
         yield Text(_("Text"), style="bold")
@@ -651,25 +666,36 @@ def population_line(span: PopulationSpan) -> str:
 
 
 def _source_label(path: str | None) -> str:
+    """A source file as `show` names it: relative to the working folder; a
+    file of the bundled catalog that lies outside it as `data/catalog/NAME`
+    (where the package keeps it: the same on every machine)."""
     if not path:
         return "?"
     try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        relative = path
+    if relative.startswith(os.pardir):
+        from tilflytting.reference.catalog import catalog_dir
+
+        folder = catalog_dir()
+        if os.path.dirname(path) == os.path.realpath(folder):
+            return f"{folder.parent.name}/{folder.name}/{os.path.basename(path)}"
+    return relative
 
 
 def _facts(entry: Entry, width: int) -> list[RenderableType]:
     """Label and value side by side; a value with a word too long for the
     room beside the labels (a web address) goes on a line of its own."""
-    rows = facts(entry)
+    rows = facts(entry) + file_rows(entry, _source_label)
     label_width = max((cell_len(label) for label, _value in rows), default=0)
     parts: list[RenderableType] = []
     table: Table | None = None
     for label, value in rows:
         if _longest_word(value) > width - label_width - 2:
             table = None
-            parts.append(Text.assemble((label, "bold"), "\n", t(value)))
+            # A label of its own line; a row with none (a second file) needs no line.
+            parts.append(Text.assemble((label, "bold"), "\n", t(value)) if label else t(value))
             continue
         if table is None:
             table = Table.grid(padding=(0, 2))

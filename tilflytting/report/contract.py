@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tilflytting.core import clock
-from tilflytting.core.model import LISTS, Entry, Item, Place, Problem, Project
+from tilflytting.core.model import LISTS, Entry, Item, Place, Problem, Project, Source
 from tilflytting.query.results import (
     Change,
     CompareResult,
@@ -83,12 +83,23 @@ class WarningJSON(TypedDict):
     melding: str
 
 
+class FileJSON(TypedDict):
+    fil: str
+    format: str
+    rolle: str | None
+    url: str | None
+    sha256: str
+    tegnsett: str
+    importert: str | None
+
+
 class SourceJSON(TypedDict):
     fil: str | None
     url: str | None
     sha256: str | None
     tegnsett: str | None
     format: str | None
+    filer: list[FileJSON]
 
 
 # `aktiviteter` and the other survey lists are declared by name below: the four
@@ -190,7 +201,21 @@ def entry_json(entry: Entry) -> EntryJSON:
             "sha256": source.sha256 if source else None,
             "tegnsett": source.encoding if source else None,
             "format": source.format if source else None,
+            # Every file the entry was built from, the one that wins first.
+            "filer": [file_json(s) for s in entry.sources],
         },
+    }
+
+
+def file_json(source: Source) -> FileJSON:
+    return {
+        "fil": source.path,
+        "format": source.format,
+        "rolle": source.role,
+        "url": source.url,
+        "sha256": source.sha256,
+        "tegnsett": source.encoding,
+        "importert": source.imported,
     }
 
 

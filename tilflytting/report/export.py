@@ -148,17 +148,24 @@ def datasette_metadata(database: str) -> dict[str, Any]:
                 "tables": {
                     "entries": {
                         "label_column": "tittel",
-                        "facets": ["region", "komplett", "format"],
+                        "facets": ["region", "komplett"],
                         "sortable_columns": ["slug", "tittel", "region", "komplett"],
                         "fts_table": "entry_search_fts",
                         "fts_pk": "rowid",
                         "searchmode": "escaped",
                     },
+                    # Foreign keys into the lookup tables below: facets and
+                    # rows show "Barnefamilier" and "Holtålen", not the codes.
                     "items": {"facets": ["liste", "term", "detalj"]},
-                    "places": {"facets": ["fylke_2024", "fylke_2012", "type"]},
+                    "places": {"facets": ["fylke_2024", "fylke_2012", "nummer_2024", "type"]},
                     "projects": {"facets": ["pagaende", "fra"]},
+                    "sources": {"label_column": "fil", "facets": ["rolle", "format"]},
+                    "terms": {"label_column": "etikett", "facets": ["liste"]},
+                    "kommuner": {"label_column": "navn", "facets": ["fylke_2024", "fylke_2012"]},
+                    "fylker": {"label_column": "navn"},
                     "headings": {"hidden": True},
                     "_migrations": {"hidden": True},
+                    "_meta": {"hidden": True},
                     # Derived counts that `summarise` reads; not data to browse.
                     **{table: {"hidden": True} for table in TALLY_TABLES},
                 }

@@ -11,6 +11,7 @@ is shown and wrapped: `label` and `text` wrap at word boundaries, `slug`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,6 +132,27 @@ def evidence_text(evidence: str | None) -> str:
     kind, colon, words = evidence.partition(": ")
     label = _(EVIDENCE_LABELS[kind]) if kind in EVIDENCE_LABELS else kind
     return f"{label}{colon}{words}"
+
+
+# What kind of file each source of an entry is (core/merge.py ROLES; JSON
+# `kilde.filer[].rolle`), shown in the run's language.
+ROLE_LABELS = {
+    "side": N_("published page"),
+    "medfulgt": N_("bundled catalog"),
+    "egen": N_("maintainer's YAML entry"),
+}
+
+
+def file_rows(entry: Entry, label: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The files an entry was built from, the one that wins first, as rows
+    of the facts block: (`Files` on the first row, `PATH (role)`), each
+    path shown through `label`."""
+    rows = []
+    for n, source in enumerate(entry.sources):
+        role = ROLE_LABELS.get(source.role or "")
+        shown = f"{label(source.path)} ({_(role) if role else '?'})"
+        rows.append((_("Files") if n == 0 else "", shown))
+    return rows
 
 
 def place_names(entry: Entry) -> str:
