@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import CATALOG, FIXTURES, ROOT, Cli
+from tilflytting.reference.places import one_of, reference, regions_in
 
 SHARED = ROOT.parent / "shared" / "reference"
 DATA = ROOT / "data"
@@ -309,3 +313,66 @@ def test_a_regional_entry_is_written_back_with_its_region(catalog: Cli, tmp_path
     assert again("import", str(tmp_path / "h.yaml")).exit_code == 0
     places = json.loads(again("show", "flytt-til-hardanger", "--format", "json").stdout)
     assert {k["nummer_2012"] for k in places["kommuner"]} == members("Hardanger")
+
+
+# -- regions in one pass ---------------------------------------------------------------------
+def _plain(words: set[str]) -> re.Pattern[str]:
+    """What `one_of` must match alike: one alternation, the longest word first."""
+    either = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(f"(?:{either})")
+
+
+REGION_WORDS = sorted(
+    {n for r in reference().regions.values() for n in (r.name, *r.aliases)}
+    | set(reference().extra_aliases)
+    | {f.name for f in reference().fylker}
+)
+
+
+def _plain_regions(text: str) -> list[str]:
+    """regions_in as one alternation of every name, longest first."""
+    spaced = re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", text)
+    either = _plain(set(REGION_WORDS)).pattern
+    pattern = rf"(?<![\w-])({either}(?:-?regionen|rådet| regionråd)?)(?![\w-])"
+    found: list[str] = []
+    for match in re.finditer(pattern, spaced):
+        region = reference().region(match.group(1))
+        if region is not None and region.name not in found:
+            found.append(region.name)
+    return found
+
+
+def test_one_of_matches_like_an_alternation_longest_first() -> None:
+    words = {"Nord", "Nordfjord", "Nord-Troms", "a.b", "a", "ab", "Øst", "Østre Agder"}
+    pattern = re.compile(one_of(words))
+    for text in ("Nordfjordeid", "Nord-Trøndelag", "a.bab", "Østre Agder og Øst", "xNordx"):
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in _plain(words).finditer(text)
+        ], text
+
+
+_PIECES = st.one_of(
+    st.sampled_from(REGION_WORDS),
+    st.sampled_from(REGION_WORDS).map(lambda w: w[: max(1, len(w) // 2)]),
+    st.sampled_from(["regionen", "-regionen", "rådet", " regionråd", "-", "og", "i", "Lev"]),
+    st.text(alphabet="abcæøåABCØÅ- ", max_size=6),
+)
+
+
+@given(st.lists(_PIECES, max_size=12), st.lists(st.sampled_from(["", " ", "\n", ", "])))
+@settings(max_examples=300, deadline=None)
+def test_regions_in_finds_what_one_alternation_finds(pieces: list[str], gaps: list[str]) -> None:
+    text = "".join(p + (gaps[i % len(gaps)] if gaps else " ") for i, p in enumerate(pieces))
+    assert regions_in(text) == _plain_regions(text)
+
+
+def test_regions_in_the_pages_are_those_of_one_alternation() -> None:
+    pages = sorted(PLACES.glob("*.txt")) + sorted((FIXTURES / "variants").glob("*.txt"))
+    corpus = ROOT.parent / "shared" / "corpus"
+    pages += sorted(corpus.glob("*.txt"))  # the real pages too, where they are here
+    found = 0
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert regions_in(text) == _plain_regions(text), page.name
+        found += bool(regions_in(text))
+    assert found  # some page names a region (region-in-text.txt does)

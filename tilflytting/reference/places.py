@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tilflytting.core.fold import key
 from tilflytting.core.i18n import _
@@ -385,6 +386,37 @@ def _region_pattern() -> re.Pattern[str]:
     names = {n for r in ref.regions.values() for n in (r.name, *r.aliases)}
     names |= set(ref.extra_aliases)
     counties = {f.name for f in ref.fylker}
-    # Longest first, counties among them: the first alternative that fits wins.
-    either = "|".join(re.escape(n) for n in sorted(names | counties, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])((?:{either})(?:-?regionen|rådet| regionråd)?)(?![\w-])")
+    # Counties among the names: `Møre og Romsdal` is found whole, not as Romsdal.
+    words = names | counties
+    either = one_of(words)
+    # Only where a name can begin: the look-ahead lets the engine skip the
+    # other letters of a page at once (whole pages 40 → 19 µs).
+    first = re.escape("".join(sorted({word[0] for word in words})))
+    suffix = "(?:-?regionen|rådet| regionråd)?"
+    return re.compile(rf"(?=[{first}])(?<![\w-])({either}{suffix})(?![\w-])")
+
+
+def one_of(words: Iterable[str]) -> str:
+    """A regular expression for any of `words`, the longest that fits first,
+    shaped as a trie: `Nord(?:-(?:Gudbrandsdal|Troms)|fjord)?`. The same
+    matches as `|`.join of the words longest first (every word that fits at
+    a place is a prefix of the same text, and the trie tries the longer
+    first), but tried letter by letter instead of word after word: on a
+    whole page 344 names and counties cost 265 µs as one alternation, and a
+    trie 40 µs (tests/test_places.py compares the two)."""
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}  # a word ends here
+    return _trie(trie)
+
+
+def _trie(node: dict[str, dict[str, Any]]) -> str:
+    branches = [re.escape(letter) + _trie(rest) for letter, rest in sorted(node.items()) if letter]
+    if not branches:
+        return ""
+    either = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    # Greedy: a longer word is tried before the one that ends here.
+    return f"(?:{either})?" if "" in node else either
