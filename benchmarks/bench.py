@@ -130,7 +130,11 @@ def sqlite_utils_insert(source: Path, folder: Path) -> float:
         rows = [dict(r) for r in conn.execute(f"SELECT * FROM {table}")]
         (folder / f"{table}.json").write_text(json.dumps(rows, ensure_ascii=False))
     target = folder / "target.db"
-    subprocess.run([CLI, "vocab", "--db", str(target)], capture_output=True)  # migrations only
+    # The same empty schema (migrations, lookup tables, guards): `vocab` on a
+    # missing file no longer makes one, so the store makes it here.
+    from tilflytting.store.database import Store
+
+    Store.open(target, create=True).close()
     # Our store writes the FTS5 index itself; for sqlite-utils to fill it,
     # the index follows its table by triggers here, as sqlite-utils sets it up.
     import sqlite_utils
