@@ -376,3 +376,47 @@ def test_regions_in_the_pages_are_those_of_one_alternation() -> None:
         assert regions_in(text) == _plain_regions(text), page.name
         found += bool(regions_in(text))
     assert found  # some page names a region (region-in-text.txt does)
+
+
+# -- county adjectives, found fast -------------------------------------------------------------
+def _adjectives_word_by_word(text: str) -> list[tuple[str, str]]:
+    """Every word folded and matched: what `_adjectives` must find alike."""
+    from tilflytting.core.fold import fold
+    from tilflytting.ingest.normalise import _ADJECTIVE, _ADJECTIVES
+
+    found: list[tuple[str, str]] = []
+    for word in re.findall(r"[\w-]+", text):
+        match = _ADJECTIVE.fullmatch(fold(word))
+        if match:
+            county = next(c for p, c in _ADJECTIVES.items() if re.match(p, match[1]))
+            if county not in [c for c, _ in found]:
+                found.append((county, word))
+    return found
+
+
+_ADJECTIVE_WORDS = st.sampled_from(
+    ["nordtrøndersk", "Nord-Trønderske", "sørtrøndersk", "SØR-TRØNDERSKT", "nordlandske",
+     "Finnmarksk", "hedmarksk", "opplandska", "buskerudsk", "vestfoldske", "telemarksk",
+     "aust-agdersk", "Vestagderske", "rogalandsk", "hordalandske", "østfoldsk", "Østfoldske",
+     "trøndersk", "norsk", "landsk", "Nordlandsbanen", "dersk", "ørsk"]
+)  # fmt: skip
+_ACCENTS = st.sampled_from(["", "\u0301", "é", "ø", "-", "ß"])
+
+
+@given(st.lists(st.tuples(_ADJECTIVE_WORDS, _ACCENTS, st.sampled_from([" ", "\n", ", ", ""]))))
+@settings(max_examples=300, deadline=None)
+def test_county_adjectives_are_found_as_word_by_word(parts: list[tuple[str, str, str]]) -> None:
+    from tilflytting.ingest.normalise import _adjectives
+
+    text = "".join(f"{word}{mark}{gap}" for word, mark, gap in parts)
+    assert _adjectives(text) == _adjectives_word_by_word(text)
+
+
+def test_county_adjectives_in_the_pages_are_those_word_by_word() -> None:
+    from tilflytting.ingest.normalise import _adjectives
+
+    pages = sorted(FIXTURES.rglob("*.txt")) + sorted((ROOT.parent / "shared" / "corpus").glob("*"))
+    texts = [p.read_text("utf-8", errors="replace") for p in pages if p.suffix == ".txt"]
+    assert any(_adjectives(text) for text in texts)  # county-adjective.txt has one
+    for text in texts:
+        assert _adjectives(text) == _adjectives_word_by_word(text)

@@ -18,6 +18,7 @@ decided from the strongest evidence there is, and kept with it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from tilflytting.core.fold import fold, key, slugify
@@ -235,13 +236,33 @@ def _members(regions: list[Region], counties: list[str], ref: Reference) -> list
 def _adjectives(text: str) -> list[tuple[str, str]]:
     """(county, the word as written) for each county adjective in `text`."""
     found: list[tuple[str, str]] = []
-    for word in re.findall(r"[\w-]+", text):
-        match = _ADJECTIVE.fullmatch(fold(word))
-        if match:
-            county = next(c for pattern, c in _ADJECTIVES.items() if re.match(pattern, match[1]))
-            if county not in [c for c, _ in found]:
-                found.append((county, word))
+    folded = fold(text)
+    if not any(end in folded for end in _ADJECTIVE_ENDS):
+        # Folding works letter by letter, so a word that folds to an
+        # adjective leaves the end of its stem in the folded text: none
+        # there, none at all (most pages; 10,000 pages: 0.70 → 0.16 s).
+        return found
+    for word in _WORDS.findall(text):
+        county = _adjective_county(word)
+        if county is not None and county not in [c for c, _ in found]:
+            found.append((county, word))
     return found
+
+
+_WORDS = re.compile(r"[\w-]+")
+# The last five letters of every stem (`dersk`, `landsk`, `marksk`, ...).
+_ADJECTIVE_ENDS = frozenset(pattern.replace("-?", "")[-5:] for pattern in _ADJECTIVES)
+
+
+@lru_cache(maxsize=100_000)
+def _adjective_county(word: str) -> str | None:
+    """The county `word` is the adjective of, if it is one. Asked of every
+    word of every page; words recur from page to page, so each is folded
+    and matched once."""
+    match = _ADJECTIVE.fullmatch(fold(word))
+    if match is None:
+        return None
+    return next(c for pattern, c in _ADJECTIVES.items() if re.match(pattern, match[1]))
 
 
 def _partner_counties(entry: Entry, ref: Reference) -> list[tuple[str, Item]]:

@@ -70,9 +70,11 @@ _BULLET = re.compile(
 # A bullet in the middle of a line: two items (or a heading and an item)
 # written on one line. Only the unmistakable bullet characters count.
 _INNER_BULLET = re.compile(r"(?<=\S)\s+(?=[•▪●◦‣■►\uf0b7]\s)")
+_INNER_BULLET_CHAR = re.compile(r"[•▪●◦‣■►\uf0b7]")
 _FAGOMRADE = re.compile(r"^\s*fagomr[aå]der?\s*:\s*(.*)$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"”])")
 _INNER_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ«\"”]")
+_DIGIT = re.compile(r"\d")  # any digit, as the period patterns' \d reads them
 _YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _INLINE = (
     ("malgrupper", re.compile(r"^(?:hoved)?m[aå]lgrupp\w*\s+(?:er|var)\s+(.+)$", re.I)),
@@ -97,20 +99,20 @@ AREAS, TITLE, LEAD, HEADING, ITEM, TEXT, CLOSING, WARNING = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     no: int
     raw: str
     bullet: str | None  # the item text if the line is a bullet or numbered item
     number: str | None
+    # The line stripped, and whether nothing is left: made once, though read
+    # about 200 times a page.
+    text: str = field(init=False)
+    blank: bool = field(init=False)
 
-    @property
-    def text(self) -> str:
-        return self.raw.strip()
-
-    @property
-    def blank(self) -> bool:
-        return not self.raw.strip()
+    def __post_init__(self) -> None:
+        self.text = self.raw.strip()
+        self.blank = not self.text
 
     @property
     def content(self) -> str:
@@ -149,7 +151,9 @@ class PageError(ValueError):
 def _lines(text: str) -> list[Line]:
     result = []
     for no, raw in enumerate(split_lines(text), start=1):
-        for part in _INNER_BULLET.split(raw):
+        # Most lines hold no bullet character: no need to look for a place to split.
+        parts = _INNER_BULLET.split(raw) if _INNER_BULLET_CHAR.search(raw) else (raw,)
+        for part in parts:
             match = _BULLET.match(part)
             bullet = match.group(2).strip() if match else None
             result.append(Line(no, part.rstrip(), bullet, match.group(1) if match else None))
@@ -321,9 +325,11 @@ class _PageParser:
 
     # -- closing block ---------------------------------------------------
     def _stops_body(self, line: Line) -> bool:
-        return (_is_closing_heading(line.text) and line.bullet is None) or bool(
-            _CLOSING_SENTENCE.search(line.text) and line.bullet is None
-        )
+        # Asked of every line: the cheap tests first (a bullet or a blank line
+        # is neither the closing heading nor its sentence).
+        if line.bullet is not None or line.blank:
+            return False
+        return _is_closing_heading(line.text) or bool(_CLOSING_SENTENCE.search(line.text))
 
     def _find_closing(self) -> int:
         """Index of the first closing line; len(lines) if there is none."""
@@ -756,6 +762,8 @@ class _PageParser:
         unnamed: list[tuple[int, Period]] = []
         periods = 0
         for no, text in self.prose:
+            if not _DIGIT.search(text):
+                continue  # a period and a start year both need a year's digits
             for raw in _SENTENCE_END.split(text):
                 sentence = _Sentence(raw.strip())
                 for period in find_periods(sentence.text):
