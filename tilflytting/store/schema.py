@@ -67,9 +67,15 @@ def meta(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def pending(
-    conn: sqlite3.Connection, path: object, upto: int | None
+    conn: sqlite3.Connection,
+    path: object,
+    upto: int | None,
+    recorded: list[str] | None = None,
 ) -> list[tuple[str, Migration]]:
-    recorded = applied_migrations(conn)
+    """The migrations not yet applied (of the first `upto`); `recorded`:
+    the names in `_migrations`, if already read."""
+    if recorded is None:
+        recorded = applied_migrations(conn)
     known = {name for name, _ in MIGRATIONS}
     unknown = [name for name in recorded if name not in known and name not in ALIASES]
     if unknown:
@@ -81,9 +87,9 @@ def pending(
     return [(n, f) for n, f in MIGRATIONS[:upto] if n not in applied]
 
 
-def aliased(conn: sqlite3.Connection) -> list[str]:
-    """The names of `ALIASES` recorded in `_migrations`."""
-    return [name for name in applied_migrations(conn) if name in ALIASES]
+def aliased(recorded: list[str]) -> list[str]:
+    """The names of `ALIASES` among the recorded ones."""
+    return [name for name in recorded if name in ALIASES]
 
 
 def _adopt_aliases(conn: sqlite3.Connection) -> None:
@@ -92,7 +98,7 @@ def _adopt_aliases(conn: sqlite3.Connection) -> None:
     it ran; `m011_search_forms` goes, with the table it made (the search
     index's version is kept in `_meta`; the file has none yet, so the index
     is built again)."""
-    for old in aliased(conn):
+    for old in aliased(applied_migrations(conn)):
         new = ALIASES[old]
         if new is None:
             conn.execute("DELETE FROM _migrations WHERE name = ?", (old,))
@@ -111,7 +117,8 @@ def upgrade(store: Store, upto: int | None = None) -> list[tuple[str, str]]:
     """Bring `store` up to date (migrations up to `upto`, for tests: then
     nothing else). Returns the twins merged, (kept slug, merged slug)."""
     conn = store.conn
-    if not pending(conn, store.path, upto) and not aliased(conn):
+    recorded = applied_migrations(conn)  # one query, and one for _meta: the usual open
+    if not pending(conn, store.path, upto, recorded) and not aliased(recorded):
         if upto is not None or not stale_derived(conn):
             return []  # the usual case, and no sqlite-utils import for it
         if conn.execute("PRAGMA query_only").fetchone()[0]:
