@@ -88,28 +88,36 @@ def offers(
 
 # -- matching ----------------------------------------------------------------------
 def matching(forms: Iterable[Form], typed: str) -> list[Offer]:
-    """The forms `typed` begins (continued in the typed spelling), then the
-    values one of whose words it begins; each value once."""
+    """The forms `typed` begins, continued in the typed spelling (or, where
+    none can be, as written); then the values one of whose words it begins
+    (described by the form that matched); each value once."""
     wanted = fold(typed)
     word = key(typed)
     begin: list[Offer] = []
+    loose: list[Offer] = []
     inside: list[Offer] = []
     for form in forms:
         if fold(form.text).startswith(wanted):
-            begin.append(Offer(continued(form.text, typed), form.help))
+            shown = continued(form.text, typed)
+            if shown is None:
+                loose.append(Offer(form.text, form.help))
+            else:
+                begin.append(Offer(shown, form.help))
         elif word and any(w.startswith(word) for w in _WORD.findall(fold(form.text))):
-            inside.append(Offer(form.value, form.help))
+            inside.append(Offer(form.value, form.help if form.value == form.text else form.text))
+    begin = begin or loose
     if len(word) < INSIDE_FROM and begin:
         inside = []
     return unique(begin + inside)
 
 
-def continued(text: str, typed: str) -> str:
+def continued(text: str, typed: str) -> str | None:
     """`text`, which begins with `typed` but for case and æ/ø/å, as the
     continuation of what was typed: as written where it begins with it;
     lowercase after a lowercase beginning (`sør` → `sør-trøndelag`), else
     in the typed case (`Barn` → `Barnefamilier`); without æ/ø/å after a
-    beginning without them (`sor` → `sor-trondelag`)."""
+    beginning without them (`sor` → `sor-trondelag`). None where it cannot
+    continue it (`Høy` and the slug `hoyt-utdannet-arbeidskraft`)."""
     head = text[: len(typed)]
     if head == typed:
         return text
@@ -118,7 +126,7 @@ def continued(text: str, typed: str) -> str:
     folded = fold(text)
     if typed.isascii() and folded.startswith(typed.lower()):
         return folded if typed.islower() else typed + folded[len(typed) :]
-    return text
+    return None
 
 
 def unique(offers: Iterable[Offer]) -> list[Offer]:
