@@ -21,7 +21,7 @@ from typing import Any
 from typer import _completion_classes
 from typer._click.shell_completion import CompletionItem
 
-from tilflytting.core.fold import strip_controls
+from tilflytting.core.fold import fold, strip_controls
 from tilflytting.query.completion import Offer, offers
 
 # Characters a bash word may hold unquoted (besides letters and digits);
@@ -93,8 +93,6 @@ def bash_quoted(value: str) -> str:
 
 
 def _continues(shared: str, typed: str) -> bool:
-    from tilflytting.core.fold import fold
-
     return fold(shared).startswith(fold(typed))
 
 

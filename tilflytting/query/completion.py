@@ -156,20 +156,17 @@ def entries(db: Path, typed: str, given: Collection[str] = ()) -> list[Offer]:
     word = key(typed)
     found: list[Offer] = []
     try:
-        with conn:
-            first, last = store.slugs_from(conn, prefix, ENTRY_LIMIT)
-            found = [Offer(slug, title) for slug, title in first]
-            if last is not None:
-                found[-1] = Offer(*last)  # the last of all: see store.slugs_from
-            # Then what names them otherwise, while there is room: from three
-            # letters on, or sooner where no slug begins with what was typed.
-            if word and len(found) < ENTRY_LIMIT and (len(word) >= INSIDE_FROM or not found):
-                number = word if word.isdigit() else None
-                found += [
-                    Offer(*row) for row in store.entries_named(conn, word, number, ENTRY_LIMIT)
-                ]
-            if len(word) >= INSIDE_FROM and len(unique(found)) < ENTRY_LIMIT:
-                found += [Offer(*row) for row in store.entries_containing(conn, word, ENTRY_LIMIT)]
+        first, last = store.slugs_from(conn, prefix, ENTRY_LIMIT)
+        found = [Offer(slug, title) for slug, title in first]
+        if last is not None:
+            found[-1] = Offer(*last)  # the last of all: see store.slugs_from
+        # Then what names them otherwise, while there is room: from three
+        # letters on, or sooner where no slug begins with what was typed.
+        if word and len(found) < ENTRY_LIMIT and (len(word) >= INSIDE_FROM or not found):
+            number = word if word.isdigit() else None
+            found += [Offer(*row) for row in store.entries_named(conn, word, number, ENTRY_LIMIT)]
+        if len(word) >= INSIDE_FROM and len(unique(found)) < ENTRY_LIMIT:
+            found += [Offer(*row) for row in store.entries_containing(conn, word, ENTRY_LIMIT)]
     except sqlite3.Error:
         pass  # no catalog (another file, another schema): what was found so far
     finally:

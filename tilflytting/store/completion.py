@@ -6,11 +6,11 @@ opens the file read-only or not at all. Every failure (no file, a file that
 is no catalog, a catalog of another schema, a lock) means "nothing to offer",
 never an error.
 
-A read-only connection to a WAL database leaves `-wal` and `-shm` files
-beside it, which it may not remove. So where no writer is at work (neither
-file nor a rollback journal exists) the file is opened `immutable`, which
-reads it without locks and without creating anything; while a writer is at
-work its files exist already, and the file is opened `mode=ro`.
+A read-only connection to a WAL database creates `-wal` and `-shm` files
+beside it, which it may not remove. So where no other connection is at work
+(no `-wal` file, no rollback journal) the file is opened `immutable`, which
+reads it without locks and without creating anything; while one is at work
+its files exist already, and the file is opened `mode=ro`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def open_readonly(path: Path) -> sqlite3.Connection | None:
     try:
         if not path.is_file():  # missing, a folder, a named pipe (opening one would hang)
             return None
-        sidecars = ("-wal", "-shm", "-journal")
-        busy = any(path.with_name(path.name + end).exists() for end in sidecars)
+        # Another connection at work has its -wal (WAL) or -journal (rollback).
+        busy = any(path.with_name(path.name + end).exists() for end in ("-wal", "-journal"))
         mode = "mode=ro" if busy else "mode=ro&immutable=1"
         conn = sqlite3.connect(
             f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S
