@@ -67,7 +67,8 @@ def row(name: str, seconds: float, base: float | None = None, note: str = "") ->
 
 
 # -- start-up ------------------------------------------------------------------------------
-def startup(work: Path, runs: int) -> None:
+def startup(work: Path, runs: int) -> float:
+    """The start-up lines; returns the floor (seconds) later ratios use."""
     db = work / "bundled.db"
     subprocess.run([CLI, "import", "--db", str(db)], check=True, capture_output=True)
     env = with_db(db)
@@ -77,8 +78,8 @@ def startup(work: Path, runs: int) -> None:
     typer = median([python, "-c", "import typer"], runs)
     row("python -c pass", bare, typer)
     row("python -c 'import typer'  (baseline)", typer, typer)
-    floor = [python, "-c", "import typer, sqlite3, rich.console, rich.table"]
-    row("python -c 'import typer, sqlite3, rich...'  (floor)", median(floor, runs), typer)
+    floor = median([python, "-c", "import typer, sqlite3, rich.console, rich.table"], runs)
+    row("python -c 'import typer, sqlite3, rich...'  (floor)", floor, typer)
     row(
         "python -c 'import sqlite_utils'",
         median([python, "-c", "import sqlite_utils"], runs),
@@ -94,6 +95,7 @@ def startup(work: Path, runs: int) -> None:
     row("tilflytting search --målgruppe barnefamilier  (1.5x)", median(search, runs, env), typer)
     as_json = [CLI, "show", "holtalen", "--format", "json"]
     row("tilflytting show holtalen --format json", median(as_json, runs, env), typer)
+    return floor
 
 
 # -- import --------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def sqlite_utils_texts(pages: Path, folder: Path) -> float:
 
 
 # -- queries -------------------------------------------------------------------------------
-def queries(db: Path, size: int, runs: int) -> None:
+def queries(db: Path, size: int, runs: int, floor: float) -> None:
     env = with_db(db)
     conn = sqlite3.connect(db)
     slugs = [r[0] for r in conn.execute("SELECT slug FROM entries LIMIT 2")]
@@ -256,6 +258,23 @@ def queries(db: Path, size: int, runs: int) -> None:
     }
     for name, args in cases.items():
         row(name, median([CLI, *args], runs, env))
+    # Tab completion, as bash's script runs it (ratio against the start-up floor).
+    for name, line in {
+        "TAB: show holt  (its municipality's entries; < 150 ms)": ["show", "holt"],
+        f"TAB: show {slugs[0][:8]}  (slugs that begin so)": ["show", slugs[0][:8]],
+    }.items():
+        row(name, median([CLI], runs, completing(env, line)), floor)
+
+
+def completing(env: dict[str, str], words: list[str]) -> dict[str, str]:
+    """The environment bash's completion script gives the program."""
+    typed = ["tilflytting", *words]
+    return {
+        **env,
+        "_TILFLYTTING_COMPLETE": "complete_bash",
+        "COMP_WORDS": "\n".join(typed),
+        "COMP_CWORD": str(len(typed) - 1),
+    }
 
 
 def compile_bytecode() -> None:
@@ -283,13 +302,13 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work folder {work}")
     compile_bytecode()
     started = time.perf_counter()
-    startup(work, args.runs)
+    floor = startup(work, args.runs)
     if args.corpus_pages:
         corpus_import(work, args.corpus_pages, args.runs)
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
         db = imports(work, size, args.runs)
-        queries(db, size, args.runs)
+        queries(db, size, args.runs, floor)
     print(f"\nall measured in {(time.perf_counter() - started) / 60:.1f} minutes")
     if args.work is None:
         shutil.rmtree(work)  # about 2 GB of pages and databases at 100,000 pages

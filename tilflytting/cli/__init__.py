@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer._click.shell_completion import CompletionItem
+from typer._click.types import StringParamType
 
 from tilflytting import __version__
 from tilflytting.cli import framework
@@ -110,6 +112,27 @@ KOMMUNE_HELP = N_(
 REGION_HELP = N_(
     "Region by name or alias, e.g. Hardanger: its entries and its municipalities' (repeatable)."
 )
+
+
+class Completes(StringParamType):
+    """Text, as any option's (the same type, help and conversion), that tab
+    completion offers values for: `kind` is an entry, a list of terms, a
+    county, a municipality, a region, ... (see
+    tilflytting.query.completion.offers). The completion code is imported
+    only when a shell asks, never by an ordinary command."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        from tilflytting.cli.completion import complete
+
+        return complete(self.kind, ctx, param, incomplete)
+
+
+# What ENTRY arguments take (show, compare, similar, folketall, remove):
+# `typer.Argument(..., click_type=ENTRY)`.
+ENTRY = Completes("entry")
 
 
 def table_cap(fmt: ListFormat) -> int | None:
@@ -232,15 +255,15 @@ def import_command(
 def list_command(
     fylke: Annotated[
         list[str] | None,
-        typer.Option("--fylke", help=_(FYLKE_HELP)),
+        typer.Option("--fylke", help=_(FYLKE_HELP), click_type=Completes("fylke")),
     ] = None,
     kommune: Annotated[
         list[str] | None,
-        typer.Option("--kommune", help=_(KOMMUNE_HELP)),
+        typer.Option("--kommune", help=_(KOMMUNE_HELP), click_type=Completes("kommune")),
     ] = None,
     region: Annotated[
         list[str] | None,
-        typer.Option("--region", help=_(REGION_HELP)),
+        typer.Option("--region", help=_(REGION_HELP), click_type=Completes("region")),
     ] = None,
     sort: Annotated[
         Sort, typer.Option("--sort", help=_("Order of the rows (names in Norwegian order)."))
@@ -267,7 +290,8 @@ def show_command(
     entry: Annotated[
         str,
         typer.Argument(
-            help=_("Slug, title, municipality name or number (any case, æøå optional).")
+            help=_("Slug, title, municipality name or number (any case, æøå optional)."),
+            click_type=ENTRY,
         ),
     ],
     sources: Annotated[
@@ -303,9 +327,11 @@ TodayOption = typer.Option(
 )
 
 
-def _values(*names: str, help: str) -> tuple[Any, Any]:
-    """A repeatable filter option: (its annotation, its default)."""
-    return Annotated[list[str] | None, typer.Option(*names, help=_(help))], None
+def _values(*names: str, help: str, completes: str) -> tuple[Any, Any]:
+    """A repeatable filter option: (its annotation, its default); tab
+    completion offers values of the kind `completes`."""
+    option = typer.Option(*names, help=_(help), click_type=Completes(completes))
+    return Annotated[list[str] | None, option], None
 
 
 def _year(*names: str, help: str) -> tuple[Any, Any]:
@@ -314,18 +340,26 @@ def _year(*names: str, help: str) -> tuple[Any, Any]:
 
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
     "malgruppe": _values(
-        "--målgruppe", "--malgruppe", help=N_("Target group term (repeat for any of several).")
+        "--målgruppe",
+        "--malgruppe",
+        help=N_("Target group term (repeat for any of several)."),
+        completes="malgrupper",
     ),
-    "aktivitet": _values("--aktivitet", help=N_("Activity term (repeatable).")),
-    "salgsargument": _values("--salgsargument", help=N_("Selling point term (repeatable).")),
+    "aktivitet": _values(
+        "--aktivitet", help=N_("Activity term (repeatable)."), completes="aktiviteter"
+    ),
+    "salgsargument": _values(
+        "--salgsargument", help=N_("Selling point term (repeatable)."), completes="salgsargumenter"
+    ),
     "partner": _values(
         "--samarbeidspartner",
         "--partner",
         help=N_("Partner term, e.g. fylkeskommunen or 'Troms fylkeskommune' (repeatable)."),
+        completes="samarbeidspartnere",
     ),
-    "fylke": _values("--fylke", help=FYLKE_HELP),
-    "kommune": _values("--kommune", help=KOMMUNE_HELP),
-    "region": _values("--region", help=REGION_HELP),
+    "fylke": _values("--fylke", help=FYLKE_HELP, completes="fylke"),
+    "kommune": _values("--kommune", help=KOMMUNE_HELP, completes="kommune"),
+    "region": _values("--region", help=REGION_HELP, completes="region"),
     "year": _year(
         "--år",
         "--aar",
@@ -418,7 +452,10 @@ def search_command(
 def compare_command(
     entries: Annotated[
         list[str],
-        typer.Argument(help=_("Two or more entries: slug, title, municipality name or number.")),
+        typer.Argument(
+            help=_("Two or more entries: slug, title, municipality name or number."),
+            click_type=ENTRY,
+        ),
     ],
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
@@ -438,11 +475,20 @@ def summarise_command(
     request: SearchRequest,
     liste: Annotated[
         str | None,
-        typer.Option("--list", "--liste", help=_("Only this list (e.g. målgrupper).")),
+        typer.Option(
+            "--list",
+            "--liste",
+            help=_("Only this list (e.g. målgrupper)."),
+            click_type=Completes("liste"),
+        ),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help=_("Cross-table by fylke (2024), fylke2012 or region.")),
+        typer.Option(
+            "--by",
+            help=_("Cross-table by fylke (2024), fylke2012 or region."),
+            click_type=Completes("by"),
+        ),
     ] = None,
     top: Annotated[
         int | None, typer.Option("--top", min=1, help=_("Only the N most used terms per list."))
@@ -479,7 +525,10 @@ app.command("summarize", help=_("The same as summarise."), hidden=True)(summaris
 def similar_command(
     request: SearchRequest,
     entry: Annotated[
-        str, typer.Argument(help=_("The entry to find others like: slug, title, municipality."))
+        str,
+        typer.Argument(
+            help=_("The entry to find others like: slug, title, municipality."), click_type=ENTRY
+        ),
     ],
     limit: Annotated[int, typer.Option("--limit", min=1, help=_("How many to show."))] = 10,
     fmt: FormatOption = ListFormat.table,
@@ -522,7 +571,10 @@ def timeline_command(
 def remove_command(
     entries: Annotated[
         list[str],
-        typer.Argument(help=_("Entries to take out: slug, title, municipality name or number.")),
+        typer.Argument(
+            help=_("Entries to take out: slug, title, municipality name or number."),
+            click_type=ENTRY,
+        ),
     ],
     db: DbOption = None,
 ) -> None:
@@ -552,7 +604,8 @@ class Referanse(StrEnum):
 )
 def folketall_command(
     entry: Annotated[
-        str | None, typer.Argument(help=_("Slug, title, municipality name or number."))
+        str | None,
+        typer.Argument(help=_("Slug, title, municipality name or number."), click_type=ENTRY),
     ] = None,
     referanse: Annotated[
         Referanse,
@@ -640,7 +693,12 @@ def export_command(
         bool, typer.Option("--excel", help=_("CSV for Excel: UTF-8 with BOM, formulas defused."))
     ] = False,
     by: Annotated[
-        str, typer.Option("--by", help=_("Markdown: group by fylke (2024) or fylke2012."))
+        str,
+        typer.Option(
+            "--by",
+            help=_("Markdown: group by fylke (2024) or fylke2012."),
+            click_type=Completes("by-export"),
+        ),
     ] = "fylke",
     db: DbOption = None,
 ) -> None:
@@ -670,6 +728,7 @@ def vocab_command(
                 "Only this list: aktiviteter, salgsargumenter, samarbeidspartnere or målgrupper "
                 "(singular, plural, with or without æøå)."
             ),
+            click_type=Completes("liste"),
         ),
     ] = None,
     unmatched: Annotated[
