@@ -530,6 +530,16 @@ def folketall_command(
             ),
         ),
     ] = Referanse.fylke,
+    sammenlign: Annotated[
+        bool,
+        typer.Option(
+            "--sammenlign",
+            help=_(
+                "Also list the comparison group: the municipalities without an entry, of "
+                "similar size, and their changes."
+            ),
+        ),
+    ] = False,
     until_today: Annotated[bool, TodayOption] = False,
     update: Annotated[
         Path | None,
@@ -568,7 +578,7 @@ def folketall_command(
         fail(_("name an entry, or give --update FILE"), 2)
     with opened(db) as store:
         result = output.answer(
-            lambda: population.folketall(store, entry, referanse.value, until_today)
+            lambda: population.folketall(store, entry, referanse.value, until_today, sammenlign)
         )
     output.emit(result, fmt.value)
 
