@@ -373,6 +373,23 @@ class FolketallResult(Record):
     group: ComparisonGroup | None = None
 
 
+# -- rapport ------------------------------------------------------------------------
+class RapportResult(Notes):
+    """Everything `rapport` writes, from the functions behind `summarise`,
+    `timeline` and `folketall` (never counted again on its own)."""
+
+    selection: list[tuple[str, str]] = field(default_factory=list)  # (option, value) as typed
+    summary: SummaryResult = field(default_factory=SummaryResult)  # by 2012 county, population
+    timeline: TimelineResult = field(default_factory=TimelineResult)
+    regions: list[str] = field(default_factory=list)  # the regions the entries name
+    cut_off: list[str] = field(default_factory=list)  # slugs of pages cut off
+    projects: int = 0
+    population: list[FolketallResult] = field(default_factory=list)  # entries with figures
+    until_today: bool = False
+    end_year: int = 0  # open-ended projects run to here (the catalog's year, or today's)
+    last_year: int = 0  # the last year with population figures
+
+
 Result = (
     EntryList
     | EntryDetail
