@@ -623,6 +623,8 @@ def rapport_command(
         filters, notes = output.answer(lambda: resolve_filters(request, store))
         output.notes(notes)
         result = output.answer(lambda: rapport(store, filters, chosen))
+    if not result.summary.entries:
+        output.message(_("no entries match; the report says so in its numbers"))
     written = output.answer(lambda: write(result, out, fmt is not None))
     if written.text is not None:
         sys.stdout.write(written.text)

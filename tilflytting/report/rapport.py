@@ -117,15 +117,19 @@ class Written:
 
 
 # -- building the report -----------------------------------------------------------------
-def build(result: RapportResult, draw: bool | None = None) -> Report:
-    """The report's blocks; figures drawn when matplotlib is there (or as
-    `draw` says)."""
+def build(result: RapportResult, files: bool = True) -> Report:
+    """The report's blocks; with `files` (written to a folder), the figures
+    are drawn when matplotlib is there."""
     from tilflytting.report import figures as charts
 
-    drawing = charts.available() if draw is None else draw
+    drawing = files and charts.available()
     report = Report(_("In-migration work in rural Norway: a report"), figures=drawing)
     report.add(Paragraph(_intro(result)))
-    if not drawing:
+    if not files:
+        report.add(
+            Paragraph(_("The figures and the CSV files are written with --out DIR."), note=True)
+        )
+    elif not drawing:
         report.add(
             Paragraph(
                 _("The figures are left out: they need matplotlib ({command}).").format(
@@ -154,31 +158,46 @@ def _intro(result: RapportResult) -> str:
     ).format(selection=chosen)
 
 
-def _count(singular: str, plural: str, count: int) -> str:
-    return ngettext(singular, plural, count).format(count=number(count))
+def _n(text: str, count: int) -> str:
+    """A message of ngettext filled in with the count written the language's way."""
+    return text.format(count=number(count))
 
 
 # 1. the selection
 def _selection(report: Report, result: RapportResult, drawing: bool) -> None:
     summary = result.summary
     report.add(Heading(_("1. The selection")))
-    entries = _count("{count} entry", "{count} entries", summary.entries)
+    entries = _n(ngettext("{count} entry", "{count} entries", summary.entries), summary.entries)
     report.add(
         Paragraph(
             _(
                 "{entries} name {kommuner} as they were in 2012, in {fylker_2012} of 2012 "
-                "({fylker_2024} of today). {cut} cut off before its end: its lists may be "
-                "incomplete."
+                "({fylker_2024} of today)."
             ).format(
                 entries=entries,
-                kommuner=_count("{count} municipality", "{count} municipalities", summary.kommuner),
-                fylker_2012=_count("{count} county", "{count} counties", summary.fylker_2012),
-                fylker_2024=_count("{count} county", "{count} counties", summary.fylker_2024),
-                cut=_count(
-                    "{count} of the published pages was",
-                    "{count} of the published pages were",
+                kommuner=_n(
+                    ngettext("{count} municipality", "{count} municipalities", summary.kommuner),
+                    summary.kommuner,
+                ),
+                fylker_2012=_n(
+                    ngettext("{count} county", "{count} counties", summary.fylker_2012),
+                    summary.fylker_2012,
+                ),
+                fylker_2024=_n(
+                    ngettext("{count} county", "{count} counties", summary.fylker_2024),
+                    summary.fylker_2024,
+                ),
+            )
+            + " "
+            + _n(
+                ngettext(
+                    "{count} of the published pages was cut off before the end: its lists may be "
+                    "incomplete.",
+                    "{count} of the published pages were cut off before the end: their lists may "
+                    "be incomplete.",
                     len(result.cut_off),
                 ),
+                len(result.cut_off),
             )
         )
     )
@@ -336,7 +355,10 @@ def _population(report: Report, result: RapportResult, drawing: bool) -> None:
                 "the rest of their county, and {above} of {groups} more than the median of "
                 "their comparison group."
             ).format(
-                with_figures=_count("{count} entry", "{count} entries", growth.with_figures),
+                with_figures=_n(
+                    ngettext("{count} entry", "{count} entries", growth.with_figures),
+                    growth.with_figures,
+                ),
                 without=number(growth.without_figures),
                 grew=number(growth.grew),
                 better=number(growth.better),
@@ -553,7 +575,7 @@ def markdown(report: Report, files: bool) -> str:
             out += [_markdown_section(block.section, block.key, files), ""]
         elif files and block.svg is not None:
             out += [f"![{md(block.title)}]({FIGURES}/{block.key}.svg)", ""]
-            caption = f"{md_text(_('Figure'))}: {md_text(block.title)}."
+            caption = md_text(_("Figure: {title}.").format(title=block.title))
             out += [caption + ("" if block.csv else " " + _csv_link(block.key)), ""]
         elif files and not block.csv:
             out += [_csv_link(block.key), ""]
@@ -570,7 +592,8 @@ def _markdown_section(section: Section, key: str, files: bool) -> str:
 
 
 def _csv_link(key: str) -> str:
-    return f"{md_text(_('Numbers'))}: [{TABLES}/{key}.csv]({TABLES}/{key}.csv)"
+    label = md_text(_("Numbers"))
+    return f"{label}: [{TABLES}/{key}.csv]({TABLES}/{key}.csv)"
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -617,10 +640,11 @@ def html(report: Report) -> str:
         elif isinstance(block, Table):
             parts.append(_html_table(block.section, block.key))
         elif block.svg is not None:
+            caption = _e(_("Figure: {title}.").format(title=block.title))
             data = base64.b64encode(block.svg.encode("utf-8")).decode("ascii")
             parts.append(
                 f'<figure id="figur-{_e(block.key)}"><img src="data:image/svg+xml;base64,{data}" '
-                f'alt="{_e(block.title)}"><figcaption>{_e(_("Figure"))}: {_e(block.title)}.'
+                f'alt="{_e(block.title)}"><figcaption>{caption}'
                 f"{'' if block.csv else ' ' + _html_csv(block.key)}</figcaption></figure>"
             )
         elif not block.csv:
@@ -646,7 +670,8 @@ def html(report: Report) -> str:
 
 def _html_csv(key: str) -> str:
     path = _e(f"{TABLES}/{key}.csv")
-    return f'{_e(_("Numbers"))}: <a href="{path}">{path}</a>'
+    label = _e(_("Numbers"))
+    return f'{label}: <a href="{path}">{path}</a>'
 
 
 def _html_table(section: Section, key: str) -> str:
@@ -679,7 +704,7 @@ def write(result: RapportResult, out: Path | None, to_stdout: bool) -> Written:
     figures, the CSV files) and/or return its Markdown for stdout."""
     if out is None and not to_stdout:
         raise RapportError(_("give a folder with --out DIR, or --format markdown for stdout"))
-    report = build(result, draw=None if out is not None else False)
+    report = build(result, files=out is not None)
     written = Written(figures=report.figures, folder=out)
     if out is not None:
         written.files = _write_folder(report, out)
