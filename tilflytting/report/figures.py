@@ -18,7 +18,7 @@ import io
 from functools import cache
 from typing import Any
 
-from tilflytting.core.i18n import _, number
+from tilflytting.core.i18n import _, localise, number
 from tilflytting.query.results import (
     FolketallResult,
     TermCount,
@@ -156,7 +156,7 @@ def population(result: FolketallResult) -> str:
     figure, axes = plt.subplots(figsize=(WIDTH, 3.0))
     lines = [
         ([p.indexed for p in result.series], BLUE, "-", _("the entry's area")),
-        ([p.reference_index for p in result.series], ORANGE, "--", _("reference")),
+        ([p.reference_index for p in result.series], ORANGE, "--", localise(result.reference_name)),
         ([p.group_index for p in result.series], GREEN, ":", _("comparison group (median)")),
     ]
     years = [p.year for p in result.series]
