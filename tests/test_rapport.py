@@ -391,3 +391,26 @@ def test_sammenlign_in_every_format(catalog: Cli, monkeypatch: pytest.MonkeyPatc
     assert measures["antall"] == "7" and measures["omfang"] == "fylke"
     markdown = catalog("folketall", "holtalen", "--sammenlign", "-f", "markdown").stdout
     assert "Comparison group: 7 municipalities" in markdown and "| Selbu | 1664 |" in markdown
+
+
+def test_a_place_known_only_by_a_later_municipality_names_its_2012_ones(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """An entry naming Indre Fosen (made in 2018 of Leksvik and Rissa) keeps
+    both out of every comparison group, and no one else."""
+    from tilflytting.query.population import Named
+    from tilflytting.reference.places import reference
+    from tilflytting.store.database import Store
+
+    entry = tmp_path / "fosen.yaml"
+    entry.write_text("tittel: Flytt til Fosen\nkommuner: [Indre Fosen]\n", "utf-8")
+    assert cli("import", str(entry)).exit_code == 0
+    numbers = {k["nr_2012"]: k["name"] for k in _reference("kommuner.csv") if k["nr_2012"]}
+    ref = reference()
+    asked = [ref.by_2012_number[n] for n in ("1718", "1624", "1617", "1644")]
+    assert [numbers[k.nr_2012] for k in asked] == ["Leksvik", "Rissa", "Hitra", "Holtålen"]
+    store = Store.open(cli.db)
+    try:
+        assert {k.name for k in Named(store)(asked)} == {"Leksvik", "Rissa"}
+    finally:
+        store.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tilflytting.core.clock import CATALOG_YEAR
 from tilflytting.core.model import SearchFilters
-from tilflytting.query.population import catalog_kommuner, entry_population
+from tilflytting.query.population import Named, entry_population
 from tilflytting.query.reports import catalog_part, summarise, timeline
 from tilflytting.query.results import FolketallResult, RapportResult
 from tilflytting.reference.population import population
@@ -34,9 +34,9 @@ def rapport(
     growth = summary.growth
     assert growth is not None
     chosen = {e.slug: e for e in entries}
-    covered = catalog_kommuner(store)
+    named = Named(store)
     figures: list[FolketallResult] = [
-        entry_population(chosen[g.slug], "fylke", until_today, covered, span=(g.start, g.end))
+        entry_population(chosen[g.slug], "fylke", until_today, named, span=(g.start, g.end))
         for g in growth.entries
         if g.slug in chosen
     ]
