@@ -492,14 +492,18 @@ def comparison_group(
     for kommune in reference().kommuner:
         if not kommune.nr_2012 or kommune in mine:
             continue
-        figures = _series((kommune,))
+        # Every municipality is asked: its size at the start first, the end
+        # only for those of the right size.
+        first_year = _series((kommune,), (start,)).get(start)
+        if first_year is None or not low <= first_year.persons <= high:
+            continue
+        figures = _series((kommune,), (start, end))
         at, to = figures.get(start), figures.get(end)
         if (
             at is not None
             and to is not None
             and at.borders == CATALOG_YEAR
             and to.borders == at.borders
-            and low <= at.persons <= high
         ):
             moved = change(figures, start, end)
             assert moved.persons is not None and moved.percent is not None
