@@ -127,6 +127,7 @@ def test_hostile_text_is_text(whole: Path) -> None:
     assert "<script>" not in markdown and "\\<script\\>alert\\(1\\)\\</script\\>" in markdown
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "&amp;lt;" not in html and "&amp;#x27;" not in html  # escaped once, not twice
     slug = "flytt-script-alert-1-script-hit"
     svg = (whole / "figurer" / f"folketall_{slug}.svg").read_text("utf-8")
     assert "<script" not in svg and "&lt;script&gt;" in svg

@@ -677,25 +677,24 @@ def _html_csv(key: str) -> str:
 def _html_table(section: Section, key: str) -> str:
     shown = section.shown
     if not section.rows:
-        return f"<p>{_e(section.title)}: {_e(section.empty or _('No rows.'))}</p>"
+        empty = _e(section.empty or _("No rows."))
+        return f'<p>{_e(section.title)}: {empty}</p><p class="numbers">{_html_csv(key)}</p>'
     head = "".join(f'<th scope="col">{_e(_(c.header))}</th>' for c in shown)
     rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=' + chr(34) + 'num' + chr(34) if c.kind in NUMERIC else ''}>"
-            f"{_e(display(row.get(c.key), c.kind))}</td>"
-            for c in shown
-        )
-        + "</tr>"
+        "<tr>" + "".join(_html_cell(row.get(c.key), c.kind) for c in shown) + "</tr>"
         for row in section.rows
     )
-    caption = "".join(f"<br>{_e(line)}" for line in section.caption.splitlines())
+    caption = _e(" ".join(section.caption.split()))  # its lines as one, escaped once
     return (
         f'<div class="table"><table><caption>{_e(section.title)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
-        f'<p class="numbers">{_e(caption.replace("<br>", " ").strip())}'
-        f"{' ' if caption else ''}{_html_csv(key)}</p>"
+        f'<p class="numbers">{caption}{" " if caption else ""}{_html_csv(key)}</p>'
     )
+
+
+def _html_cell(value: Any, kind: str) -> str:
+    css = ' class="num"' if kind in NUMERIC else ""
+    return f"<td{css}>{_e(display(value, kind))}</td>"
 
 
 # -- writing -------------------------------------------------------------------------------
