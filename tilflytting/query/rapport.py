@@ -10,6 +10,7 @@ the report's tables against those commands' JSON.
 from __future__ import annotations
 
 from tilflytting.core.clock import CATALOG_YEAR
+from tilflytting.core.collate import sort_key
 from tilflytting.core.model import SearchFilters
 from tilflytting.query.population import Named, entry_population
 from tilflytting.query.reports import catalog_part, summarise, timeline
@@ -41,7 +42,8 @@ def rapport(
         if g.slug in chosen
     ]
     regions = sorted(
-        {name.strip() for e in entries if e.region for name in e.region.split(",")} - {""}
+        {name.strip() for e in entries if e.region for name in e.region.split(",")} - {""},
+        key=sort_key,  # Norwegian order: ... Æ Ø Å
     )
     return RapportResult(
         notes or [],
