@@ -11,11 +11,11 @@ SHARED ?= ../shared
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[rapport]"
 	touch $@
 
 $(VENV)/.dev: $(BIN)/tilflytting
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,rapport]"
 	touch $@
 
 install: $(BIN)/tilflytting

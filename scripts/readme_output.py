@@ -6,6 +6,8 @@ The commands run against the bundled catalog (`import` against an empty
 database), at 80 columns, in bokmål, with today fixed, so that the output
 is the same on every machine. A `...` line stands for lines left out: the
 lines before it are the first ones of the output, those after it the last.
+It also draws the report's figure README shows (docs/rapport-holtalen.svg),
+which the test does not compare: its bytes follow matplotlib's version.
 Usage: python scripts/readme_output.py [--check]
 """
 
@@ -136,6 +138,22 @@ def current() -> dict[Path, str]:
         }
 
 
+FIGURE = ROOT / "docs" / "rapport-holtalen.svg"
+
+
+def figure() -> str:
+    """Holtålen's population figure, as `rapport --kommune holtalen` draws it."""
+    with tempfile.TemporaryDirectory() as folder:
+        runner = Runner(Path(folder))
+        out = Path(folder) / "rapport"
+        with settings():
+            code, output, _stderr = runner.invoke(
+                ["rapport", "--kommune", "holtalen", "--out", str(out)], runner.catalog
+            )
+        assert code == 0, output
+        return (out / "figurer" / "folketall_tilflyttingstiltak-i-holtalen.svg").read_text("utf-8")
+
+
 def main() -> int:
     documents = current()
     stale = [path for path, text in documents.items() if text != path.read_text("utf-8")]
@@ -143,6 +161,7 @@ def main() -> int:
         return 1 if stale else 0
     for path in stale:
         path.write_text(documents[path], "utf-8")
+    FIGURE.write_text(figure(), "utf-8")
     return 0
 
 

@@ -108,6 +108,8 @@ COMMANDS: list[tuple[list[str], Any]] = [
     (["similar", "holtalen"], list[contract.SimilarRowJSON]),
     (["timeline"], contract.TimelineJSON),
     (["folketall", "holtalen"], contract.FolketallJSON),
+    (["folketall", "holtalen", "--sammenlign"], contract.FolketallJSON),  # with the members
+    (["folketall", "tilflyttingsprosjektet-i-nordland"], contract.FolketallJSON),  # all of Norway
     (["folketall", "verran", "--til-i-dag"], contract.FolketallJSON),  # a merger in 2020
     (["folketall", "smakommuneprosjektet", "--referanse", "distrikt"], contract.FolketallJSON),
     (["vocab"], list[contract.VocabRowJSON]),
@@ -125,6 +127,8 @@ def test_every_command_prints_the_declared_json(catalog: Cli, args: list[str], k
     check(data, kind, args[0])
     if args == ["summarise", "--by", "region", "--folketall"]:
         assert {"kryss", "folketall"} <= set(data)
+    if args[0] == "folketall" and "--sammenlign" in args:
+        assert data["sammenligning"]["medlemmer"]
 
 
 def test_check_prints_the_declared_json(tmp_path: Path) -> None:

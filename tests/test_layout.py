@@ -36,6 +36,7 @@ COMMANDS = [
     ["timeline"],
     ["folketall", "holtalen"],
     ["folketall", "holtalen", "--referanse", "distrikt"],
+    ["folketall", "holtalen", "--sammenlign"],  # the comparison group's members
     ["folketall", "verran"],  # chart rows on the borders of 2020 (Steinkjer)
     ["vocab"],
     ["vocab", "--list", "salgsargumenter"],

@@ -617,6 +617,16 @@ def folketall_command(
             ),
         ),
     ] = Referanse.fylke,
+    sammenlign: Annotated[
+        bool,
+        typer.Option(
+            "--sammenlign",
+            help=_(
+                "Also list the comparison group: the municipalities without an entry, of "
+                "similar size, and their changes."
+            ),
+        ),
+    ] = False,
     until_today: Annotated[bool, TodayOption] = False,
     update: Annotated[
         Path | None,
@@ -655,9 +665,86 @@ def folketall_command(
         fail(_("name an entry, or give --update FILE"), 2)
     with opened(db) as store:
         result = output.answer(
-            lambda: population.folketall(store, entry, referanse.value, until_today)
+            lambda: population.folketall(store, entry, referanse.value, until_today, sammenlign)
         )
     output.emit(result, fmt.value)
+
+
+class RapportFormat(StrEnum):
+    markdown = "markdown"
+
+
+@app.command(
+    "rapport",
+    help=_(
+        "A report of the catalog, or of the entries the filters choose: the selection, what "
+        "they do, population against a reference and a comparison group, method and sources. "
+        "Writes rapport.md, a self-contained rapport.html, the figures (SVG) and the numbers "
+        "behind them (CSV)."
+    ),
+)
+@with_filters
+def rapport_command(
+    request: SearchRequest,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help=_("The folder to write the report into.")),
+    ] = None,
+    fmt: Annotated[
+        RapportFormat | None,
+        typer.Option(
+            "--format", "-f", help=_("Also print the report to stdout (Markdown, no figures).")
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    from tilflytting.cli import output
+    from tilflytting.query.rapport import rapport
+    from tilflytting.query.search import resolve_filters
+    from tilflytting.report.rapport import INSTALL, summary_line, write
+
+    if out is None and fmt is None:
+        fail(_("give a folder with --out DIR, or --format markdown for stdout"), 2)
+    chosen = _typed_filters(request)
+    with opened(db) as store:
+        filters, notes = output.answer(lambda: resolve_filters(request, store))
+        output.notes(notes)
+        result = output.answer(lambda: rapport(store, filters, chosen))
+    if not result.summary.entries:
+        output.message(_("no entries match; the report says so in its numbers"))
+    written = output.answer(lambda: write(result, out, fmt is not None))
+    if written.text is not None:
+        sys.stdout.write(written.text)
+    if out is not None:
+        output.message(summary_line(written))
+        if not written.figures:
+            output.message(
+                _("no figures: they need matplotlib ({command})").format(command=INSTALL)
+            )
+
+
+def _typed_filters(request: SearchRequest) -> list[tuple[str, str]]:
+    """The filters as typed (`--fylke Nordland`), for the report to say what
+    it covers."""
+    facets = {
+        "malgrupper": "--målgruppe",
+        "aktiviteter": "--aktivitet",
+        "salgsargumenter": "--salgsargument",
+        "samarbeidspartnere": "--samarbeidspartner",
+    }
+    found = [(facets[liste], value) for liste, values in request.facets.items() for value in values]
+    found += [("--fylke", value) for value in request.fylke]
+    found += [("--kommune", value) for value in request.kommune]
+    found += [("--region", value) for value in request.region]
+    for option, year in (("--år", request.year), ("--fra", request.span_from),
+                         ("--til", request.span_to)):  # fmt: skip
+        if year is not None:
+            found.append((option, str(year)))
+    if request.complete:
+        found.append(("--komplett", ""))
+    if request.until_today:
+        found.append(("--til-i-dag", ""))
+    return found
 
 
 class ExportFormat(StrEnum):

@@ -301,6 +301,8 @@ class PeriodChange(Record):
     before: Change
     reference: Change
     difference: float | None  # percentage points
+    group_median: float | None = None  # the comparison group's median change, percent
+    group_difference: float | None = None  # the change less the group's median, points
 
 
 class SeriesPoint(Record):
@@ -311,6 +313,45 @@ class SeriesPoint(Record):
     reference_population: int | None
     reference_index: float | None
     reference_borders: str | None
+    group_index: float | None = None  # the comparison group's median index
+
+
+class GroupMember(Record):
+    """A municipality of a comparison group and its change over the span."""
+
+    name: str
+    number: str  # its 2012 number
+    county: str  # its 2012 county
+    first: int  # population on 1 January of the span's first year
+    last: int
+    persons: int
+    percent: float
+
+
+class ComparisonGroup(Record):
+    """2012 municipalities with no entry in the catalog, of similar size at
+    the start of the span, in the area's 2012 counties (`scope` "fylke") or,
+    when fewer than five qualify there, in all of Norway ("landet"), and how
+    their population changed over the same years on the same borders."""
+
+    scope: str
+    counties: list[str]  # the 2012 counties searched first
+    factor: float  # a member had between 1/factor and factor times the area's population
+    start: int
+    end: int  # 1 January of `start` to 1 January of `end`
+    base: int  # the area's population at the start
+    low: int
+    high: int
+    in_county: int  # how many qualified in the counties
+    members: list[GroupMember]
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    minimum: float | None
+    maximum: float | None
+    percent: float | None  # the area's own change over the span
+    difference: float | None  # the area's change less the group's median, points
+    details: bool = False  # `--sammenlign`: the members are shown too
 
 
 class FolketallResult(Record):
@@ -332,6 +373,24 @@ class FolketallResult(Record):
     periods: list[PeriodChange]
     notes: list[str]
     source: str
+    group: ComparisonGroup | None = None
+
+
+# -- rapport ------------------------------------------------------------------------
+class RapportResult(Notes):
+    """Everything `rapport` writes, from the functions behind `summarise`,
+    `timeline` and `folketall` (never counted again on its own)."""
+
+    selection: list[tuple[str, str]] = field(default_factory=list)  # (option, value) as typed
+    summary: SummaryResult = field(default_factory=SummaryResult)  # by 2012 county, population
+    timeline: TimelineResult = field(default_factory=TimelineResult)
+    regions: list[str] = field(default_factory=list)  # the regions the entries name
+    cut_off: list[str] = field(default_factory=list)  # slugs of pages cut off
+    projects: int = 0
+    population: list[FolketallResult] = field(default_factory=list)  # entries with figures
+    until_today: bool = False
+    end_year: int = 0  # open-ended projects run to here (the catalog's year, or today's)
+    last_year: int = 0  # the last year with population figures
 
 
 Result = (

@@ -496,11 +496,17 @@ def folketall_view(result: FolketallResult, width: int) -> Iterator[RenderableTy
             )
         ),
     )
+    notes = folketall_notes(result)
+    if result.group is not None:
+        yield t(notes.pop(0))  # the comparison group's line
     yield from _population_chart(result, width)
-    yield from section_view(folketall_sections(result)[1], width)
-    for note in folketall_notes(result)[:-1]:
+    tables = folketall_sections(result)
+    yield from section_view(tables[1], width)
+    if result.group is not None and result.group.details:
+        yield from section_view(tables[-1], width)
+    for note in notes[:-1]:
         yield t(note, "yellow")
-    yield t(folketall_notes(result)[-1], "dim")
+    yield t(notes[-1], "dim")
 
 
 def _population_chart(result: FolketallResult, width: int) -> list[RenderableType]:
@@ -517,13 +523,14 @@ def _population_chart(result: FolketallResult, width: int) -> list[RenderableTyp
         for year in range(span.during.start, span.during.end):
             active.setdefault(year, []).append(str(index))
     marks = max((len(",".join(v)) + 1 for v in active.values()), default=0)
-    headers = [_("1 Jan."), _("Population"), "", _("Index"), _("Ref.")]
-    fixed = sum(max(cell_len(h), 7) for h in headers) + GAP * 4
-    bar_width = max(10, min(40, width - fixed - marks))
+    headers = [_("1 Jan."), _("Population"), "", _("Index"), _("Ref."), _("Group")]
+    fixed = sum(max(cell_len(h), 7) for h in headers if h) + GAP * 5
+    bar_width = max(3, min(40, width - fixed - marks))
     grid = Grid(
         headers=headers,
-        kinds=["slug", "number", "bar", "decimal1", "decimal1"],
-        justify=["right", "right", "left", "right", "right"],
+        # The bar column may wrap its words ("borders of 2020") on a narrow terminal.
+        kinds=["slug", "number", "text", "decimal1", "decimal1", "decimal1"],
+        justify=["right", "right", "left", "right", "right", "right"],
         caption="\n".join(_legend(result)),
     )
     for point in result.series:
@@ -547,6 +554,7 @@ def _population_chart(result: FolketallResult, width: int) -> list[RenderableTyp
                 bar,
                 t(display(point.indexed, "decimal1")),
                 t(display(point.reference_index, "decimal1")),
+                t(display(point.group_index, "decimal1")),
             ]
         )
     return grid_view(grid, width)
@@ -555,8 +563,9 @@ def _population_chart(result: FolketallResult, width: int) -> list[RenderableTyp
 def _legend(result: FolketallResult) -> list[str]:
     names = "; ".join(f"{n} = {p.project}" for n, p in enumerate(result.periods, start=1))
     scale = _(
-        "index: {year} = 100 (the first project start with figures); the bars span the "
-        "lowest to the highest population; numbers in green: projects at work that year"
+        "index: {year} = 100 (the first project start with figures); Group: the comparison "
+        "group's median; the bars span the lowest to the highest population; numbers in "
+        "green: projects at work that year"
     ).format(year=result.index_year)
     return [names, scale] if names else [scale]
 

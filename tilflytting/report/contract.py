@@ -21,6 +21,7 @@ from tilflytting.core.model import LISTS, Entry, Item, Place, Problem, Project, 
 from tilflytting.query.results import (
     Change,
     CompareResult,
+    ComparisonGroup,
     CrossRow,
     EntryList,
     FolketallResult,
@@ -611,6 +612,7 @@ class SeriesJSON(TypedDict):
     referanse_folketall: int | None
     referanse_indeks: float | None
     referanse_grenser: str | None
+    gruppe_indeks: float | None
 
 
 class ChangeJSON(TypedDict):
@@ -628,6 +630,42 @@ class PeriodJSON(TypedDict):
     foer: ChangeJSON
     referanse: ChangeJSON
     differanse_prosentpoeng: float | None
+    gruppe_median_prosent: float | None
+    differanse_gruppe_prosentpoeng: float | None
+
+
+class GroupMemberJSON(TypedDict):
+    navn: str
+    nummer_2012: str
+    fylke_2012: str
+    folketall_fra: int
+    folketall_til: int
+    personer: int
+    prosent: float
+
+
+class _ComparisonRequired(TypedDict):
+    omfang: str
+    fylker_2012: list[str]
+    faktor: float
+    fra: int
+    til: int
+    folketall: int
+    minst: int
+    hoyst: int
+    i_fylket: int
+    antall: int
+    median_prosent: float | None
+    nedre_kvartil_prosent: float | None
+    ovre_kvartil_prosent: float | None
+    min_prosent: float | None
+    maks_prosent: float | None
+    endring_prosent: float | None
+    differanse_prosentpoeng: float | None
+
+
+class ComparisonJSON(_ComparisonRequired, total=False):
+    medlemmer: list[GroupMemberJSON]  # with --sammenlign
 
 
 class FolketallJSON(TypedDict):
@@ -640,6 +678,7 @@ class FolketallJSON(TypedDict):
     perioder: list[PeriodJSON]
     merknader: list[str]
     kilde: str
+    sammenligning: ComparisonJSON | None
 
 
 def change_json(change: Change) -> ChangeJSON:
@@ -660,7 +699,45 @@ def period_json(period: PeriodChange) -> PeriodJSON:
         "foer": change_json(period.before),
         "referanse": change_json(period.reference),
         "differanse_prosentpoeng": period.difference,
+        "gruppe_median_prosent": period.group_median,
+        "differanse_gruppe_prosentpoeng": period.group_difference,
     }
+
+
+def comparison_json(group: ComparisonGroup) -> ComparisonJSON:
+    data: ComparisonJSON = {
+        "omfang": group.scope,
+        "fylker_2012": group.counties,
+        "faktor": group.factor,
+        "fra": group.start,
+        "til": group.end,
+        "folketall": group.base,
+        "minst": group.low,
+        "hoyst": group.high,
+        "i_fylket": group.in_county,
+        "antall": len(group.members),
+        "median_prosent": group.median,
+        "nedre_kvartil_prosent": group.lower_quartile,
+        "ovre_kvartil_prosent": group.upper_quartile,
+        "min_prosent": group.minimum,
+        "maks_prosent": group.maximum,
+        "endring_prosent": group.percent,
+        "differanse_prosentpoeng": group.difference,
+    }
+    if group.details:
+        data["medlemmer"] = [
+            {
+                "navn": m.name,
+                "nummer_2012": m.number,
+                "fylke_2012": m.county,
+                "folketall_fra": m.first,
+                "folketall_til": m.last,
+                "personer": m.persons,
+                "prosent": m.percent,
+            }
+            for m in group.members
+        ]
+    return data
 
 
 def folketall_json(result: FolketallResult) -> FolketallJSON:
@@ -690,12 +767,14 @@ def folketall_json(result: FolketallResult) -> FolketallJSON:
                 "referanse_folketall": p.reference_population,
                 "referanse_indeks": p.reference_index,
                 "referanse_grenser": p.reference_borders,
+                "gruppe_indeks": p.group_index,
             }
             for p in result.series
         ],
         "perioder": [period_json(p) for p in result.periods],
         "merknader": result.notes,
         "kilde": result.source,
+        "sammenligning": comparison_json(result.group) if result.group else None,
     }
 
 

@@ -19,6 +19,7 @@ from tilflytting.core.i18n import N_, _, localise, ngettext
 from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project
 from tilflytting.query.results import (
     CompareResult,
+    ComparisonGroup,
     EntryDetail,
     EntryList,
     FolketallResult,
@@ -710,6 +711,7 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
             Column("grenser", N_("Borders"), "slug"),
             Column("indeks", N_("Index"), "decimal1"),
             Column("referanse_indeks", N_("Reference index"), "decimal1"),
+            Column("gruppe_indeks", N_("Group index"), "decimal1"),
         ],
         [
             {
@@ -718,10 +720,11 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
                 "grenser": p.borders,
                 "indeks": p.indexed,
                 "referanse_indeks": p.reference_index,
+                "gruppe_indeks": p.group_index,
             }
             for p in result.series
         ],
-        _("index: {year} = 100; reference: {name}").format(
+        _("index: {year} = 100; reference: {name}; group: the comparison group's median").format(
             year=result.index_year, name=localise(result.reference_name)
         ),
     )
@@ -738,6 +741,9 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
             Column("foer_prosent", N_("Before"), "percent"),
             Column("referanse_prosent", N_("Reference"), "percent"),
             Column("differanse_pp", N_("Difference"), "points"),
+            # The comparison group per period: CSV only (the table shows its line).
+            Column("gruppe_median_prosent", N_("Group median"), "percent", table=False),
+            Column("differanse_gruppe_pp", N_("Difference from the group"), "points", table=False),
         ],
         [
             {
@@ -749,6 +755,8 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
                 "foer_prosent": p.before.percent,
                 "referanse_prosent": p.reference.percent,
                 "differanse_pp": p.difference,
+                "gruppe_median_prosent": p.group_median,
+                "differanse_gruppe_pp": p.group_difference,
             }
             for p in result.periods
         ],
@@ -758,8 +766,153 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
         ),
         empty=_("No project with a start year."),
     )
-    return [series, periods]
+    out = [series, periods]
+    if result.group is not None:
+        out.append(group_section(result.group))
+        if result.group.details:
+            out.append(members_section(result.group))
+    return out
 
 
 def folketall_notes(result: FolketallResult) -> list[str]:
-    return [localise(n) for n in [*result.area_notes, *result.notes]] + [source_text(result.source)]
+    group = [group_line(result.group, result.area)] if result.group else []
+    notes = [localise(n) for n in [*result.area_notes, *result.notes]]
+    return [*group, *notes, source_text(result.source)]
+
+
+# -- the comparison group -----------------------------------------------------------------
+def group_where(group: ComparisonGroup) -> str:
+    """Where the group's members were found, in the run's language."""
+    counties = ", ".join(group.counties)
+    if group.scope == "fylke":
+        return counties
+    return ngettext(
+        "all of Norway (only {count} in {counties})",
+        "all of Norway (only {count} in {counties})",
+        group.in_county,
+    ).format(count=group.in_county, counties=counties)
+
+
+def group_line(group: ComparisonGroup, area: str) -> str:
+    """The comparison group in one sentence (the table, Markdown, the report)."""
+    from tilflytting.core.i18n import number, percent
+
+    def pct(value: float | None) -> str:
+        return "–" if value is None else percent(value, 1, sign=True)
+
+    count = len(group.members)
+    text = ngettext(
+        "Comparison group: {count} municipality with no entry in the catalog and "
+        "{low}–{high} inhabitants on 1 Jan. {start} (within a factor of {factor} of {base}), "
+        "in {where}.",
+        "Comparison group: {count} municipalities with no entry in the catalog and "
+        "{low}–{high} inhabitants on 1 Jan. {start} (within a factor of {factor} of {base}), "
+        "in {where}.",
+        count,
+    ).format(
+        count=count,
+        low=number(group.low),
+        high=number(group.high),
+        start=group.start,
+        factor=number(group.factor, 0),
+        base=number(group.base),
+        where=group_where(group),
+    )
+    if group.median is None:
+        return text
+    return (
+        text
+        + " "
+        + _(
+            "From 1 Jan. {start} to 1 Jan. {end}: median {median} (quartiles {lower} to "
+            "{upper}, range {minimum} to {maximum}); {area}: {percent}, {difference} percentage "
+            "points from the median."
+        ).format(
+            start=group.start,
+            end=group.end,
+            median=pct(group.median),
+            lower=pct(group.lower_quartile),
+            upper=pct(group.upper_quartile),
+            minimum=pct(group.minimum),
+            maximum=pct(group.maximum),
+            area=area,
+            percent=pct(group.percent),
+            difference="–" if group.difference is None else number(group.difference, 1, sign=True),
+        )
+    )
+
+
+def group_section(group: ComparisonGroup) -> Section:
+    """The comparison group, a measure per row (CSV `sammenligning`)."""
+    from tilflytting.report.formats import display
+
+    measures: list[tuple[str, str, Any, str]] = [
+        ("omfang", _("where"), group.scope, "slug"),
+        ("fylker_2012", _("counties (2012) searched first"), JOIN.join(group.counties), "text"),
+        ("faktor", _("size factor"), group.factor, "decimal1"),
+        ("fra", _("from 1 January"), group.start, "slug"),
+        ("til", _("to 1 January"), group.end, "slug"),
+        ("folketall", _("the area's population at the start"), group.base, "number"),
+        ("minst", _("smallest member at the start"), group.low, "number"),
+        ("hoyst", _("largest member at the start"), group.high, "number"),
+        ("i_fylket", _("qualified in the counties"), group.in_county, "number"),
+        ("antall", _("members"), len(group.members), "number"),
+        ("median_prosent", _("median change"), group.median, "percent"),
+        ("nedre_kvartil_prosent", _("lower quartile"), group.lower_quartile, "percent"),
+        ("ovre_kvartil_prosent", _("upper quartile"), group.upper_quartile, "percent"),
+        ("min_prosent", _("smallest change"), group.minimum, "percent"),
+        ("maks_prosent", _("largest change"), group.maximum, "percent"),
+        ("endring_prosent", _("the area's change"), group.percent, "percent"),
+        ("differanse_prosentpoeng", _("difference from the median"), group.difference, "points"),
+    ]
+    return Section(
+        "sammenligning",
+        _("Comparison group"),
+        [
+            Column("mal", N_("Measure"), "slug", table=False),
+            Column("etikett", N_("Measure"), "label", csv=False),
+            Column("vist", N_("Value"), "slug", csv=False),
+            Column("verdi", N_("Value"), table=False),
+        ],
+        [
+            {"mal": key, "etikett": label, "vist": display(value, kind), "verdi": value}
+            for key, label, value, kind in measures
+        ],
+        _(
+            "2012 municipalities with no entry in the catalog, of similar size at the start, "
+            "on the same borders; percent changes from 1 January to 1 January"
+        ),
+    )
+
+
+def members_section(group: ComparisonGroup) -> Section:
+    """`--sammenlign`: the group's members and their changes."""
+    return Section(
+        "sammenligning_medlemmer",
+        _("The comparison group's members"),
+        [
+            Column("navn", N_("Municipality"), "label"),
+            Column("nummer_2012", N_("Number"), "slug"),
+            Column("fylke_2012", N_("County (2012)"), "label"),
+            Column("folketall_fra", N_("Start"), "number"),
+            Column("folketall_til", N_("End"), "number"),
+            Column("personer", N_("Persons"), "signed"),
+            Column("prosent", N_("Change"), "percent"),
+        ],
+        [
+            {
+                "navn": m.name,
+                "nummer_2012": m.number,
+                "fylke_2012": m.county,
+                "folketall_fra": m.first,
+                "folketall_til": m.last,
+                "personer": m.persons,
+                "prosent": m.percent,
+            }
+            for m in group.members
+        ],
+        _("Start and End: population on 1 January {start} and {end}").format(
+            start=group.start, end=group.end
+        ),
+        empty=_("No municipality qualified."),
+    )
