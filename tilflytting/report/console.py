@@ -186,12 +186,13 @@ def fit(grid: Grid, width: int) -> list[int] | None:
             spare -= give
             if spare == 0:
                 break
-    # A text column squeezed to a dozen characters reads worse than a record
-    # per block.
+    # A column of running text squeezed to a dozen characters reads worse
+    # than a record per block. Labels (names, places, periods) may wrap
+    # narrower: they break between words into short lines that still read.
     squeezed = [
         i
         for i, (kind, width_) in enumerate(zip(grid.kinds, widths, strict=True))
-        if kind not in NO_WRAP and width_ < min(high[i], READABLE)
+        if kind == "text" and width_ < min(high[i], READABLE)
     ]
     return None if squeezed else widths
 
@@ -675,9 +676,10 @@ def population_line(span: PopulationSpan) -> str:
 
 
 def _source_label(path: str | None) -> str:
-    """A source file as `show` names it: relative to the working folder; a
-    file of the bundled catalog that lies outside it as `data/catalog/NAME`
-    (where the package keeps it: the same on every machine)."""
+    """A source file as `show` names it: relative to the working folder, or
+    absolute when outside it; a file of the bundled catalog that lies outside
+    it as `data/catalog/NAME` (where the package keeps it: the same on every
+    machine)."""
     if not path:
         return "?"
     try:
@@ -690,6 +692,7 @@ def _source_label(path: str | None) -> str:
         folder = catalog_dir()
         if os.path.dirname(path) == os.path.realpath(folder):
             return f"{folder.parent.name}/{folder.name}/{os.path.basename(path)}"
+        return path  # elsewhere outside the working folder: where it is, not ../../
     return relative
 
 

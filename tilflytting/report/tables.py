@@ -157,9 +157,14 @@ def file_rows(entry: Entry, label: Callable[[str], str]) -> list[tuple[str, str]
 
 
 def place_names(entry: Entry) -> str:
-    return ", ".join(p.name or p.name_2024 or "" for p in entry.municipalities()) or (
-        entry.region or ""
-    )
+    """The entry's places in a word or two: the municipalities it names as its
+    own; a regional entry whose municipalities are only its region's members
+    by its region's name (Valdres, not its six municipalities)."""
+    kommuner = entry.municipalities()
+    own = [p for p in kommuner if not (p.evidence or "").startswith("region")]
+    if entry.region and kommuner and not own:
+        return entry.region
+    return ", ".join(p.name or p.name_2024 or "" for p in kommuner) or (entry.region or "")
 
 
 def project_span(projects: list[Project]) -> str:
