@@ -20,11 +20,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "data" / "catalog"
 SETTINGS = {"TILFLYTTING_LANG": "nb", "TILFLYTTING_TODAY": "2026-06-01"}
-# (file, page with its query, width and height of the view in CSS pixels)
+HOLTALEN = "oppforing/tilflyttingstiltak-i-holtalen.html"
+# (file, page with its query, width and height of the view in CSS pixels,
+# the element scrolled to the top or None)
 SHOTS = [
-    ("site-index.png", "index.html?q=nederland", 1024, 760),
-    ("site-entry.png", "oppforing/tilflyttingstiltak-i-holtalen.html", 1024, 1100),
-    ("site-phone.png", "index.html?malgrupper=barnefamilier&fylke=Nordland", 375, 740),
+    ("site-index.png", "index.html?q=nederland", 1024, 760, None),
+    ("site-entry.png", HOLTALEN, 1024, 1100, None),
+    ("site-phone.png", HOLTALEN, 375, 740, "h2"),
 ]
 
 
@@ -69,9 +71,11 @@ def main() -> None:
         site = export(Path(temporary))
         driver = browser()
         try:
-            for name, page, width, height in SHOTS:
+            for name, page, width, height, top in SHOTS:
                 view(driver, width, height)
                 driver.get(site.as_uri() + "/" + page)
+                if top:
+                    driver.execute_script(f"document.querySelector('{top}').scrollIntoView()")
                 driver.save_screenshot(str(args.out / name))
                 print(args.out / name)
         finally:

@@ -390,6 +390,8 @@ def test_search_narrows_the_list_and_the_address_keeps_it(
     for word in ("nederland", "tilflyttere", "bolyst", "barnefamilier", "innbyggjarar", "kommune"):
         typed(browser, word)
         assert set(visible_slugs(browser)) == cli_search(catalog, f"{word} OR {word}*"), word
+    typed(browser, "constructor")  # not a key of the index's objects' prototype
+    assert visible_slugs(browser) == []
     typed(browser, "zzzzqx")
     assert visible_slugs(browser) == [] and browser.find_element("id", "none").is_displayed()
     assert errors(browser) == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from tilflytting.core.clock import CATALOG_YEAR
 from tilflytting.core.collate import sort_key
 from tilflytting.core.fold import fold
 from tilflytting.core.model import Entry, Place, Project, SearchFilters
@@ -42,7 +43,7 @@ def site_data(
     store: Store, filters: SearchFilters, entries: list[Entry], summary: SummaryResult
 ) -> SiteResult:
     """The site of `entries` (the ones `filters` choose, by slug)."""
-    until_today = filters.this_year != _catalog_year()
+    until_today = filters.this_year != CATALOG_YEAR
     named = Named(store)
     pages = [
         SitePage(
@@ -65,12 +66,6 @@ def site_data(
         search=search_index(entries),
         this_year=filters.this_year,
     )
-
-
-def _catalog_year() -> int:
-    from tilflytting.core.clock import CATALOG_YEAR
-
-    return CATALOG_YEAR
 
 
 def _population(entry: Entry, until_today: bool, named: Named) -> FolketallResult | None:

@@ -50,6 +50,7 @@ from tilflytting.report.tables import (
     group_line,
     list_title,
     period,
+    place_names,
     population_line,
     source_text,
 )
@@ -556,8 +557,8 @@ def _regions(entry: Entry) -> list[str]:
 
 
 def _place_names(entry: Entry) -> str:
-    names = [p.name or p.name_2024 or "" for p in entry.municipalities()]
-    return ", ".join(dict.fromkeys(n for n in names if n)) or (entry.region or "")
+    """The entry's places in a word or two, as `list` names them."""
+    return place_names(entry)
 
 
 def _span(entry: Entry) -> str:
@@ -678,7 +679,6 @@ def _population(page: SitePage, drawing: bool) -> str:
             ).format(year=result.index_year)
             parts.append(_figure(charts.population(result), alt, caption))
         parts.append(_series(result))
-        parts.append(f'<p class="meta">{_e(source_text(result.source))}</p>')
     if not parts:
         return ""
     return f"<h2>{_e(_('Population'))}</h2>" + "\n".join(parts)
