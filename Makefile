@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data vocabulary docs readme translations fuzz bench clean
+.PHONY: demo test install dev data vocabulary docs readme screenshots translations fuzz bench clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ docs: install
 # Write the real output of each command README.md shows under it (a test fails when stale).
 readme: dev
 	$(BIN)/python scripts/readme_output.py
+
+# Screenshots of the static site for README (docs/site-*.png), taken in headless
+# Chromium (Debian's chromium and chromium-driver, as the browser tests use).
+screenshots: dev
+	$(BIN)/python scripts/screenshots.py
 
 # After adding or changing a message in the code: extract the messages, merge
 # them into the bokmål catalog (then translate the new ones in the .po), and

@@ -154,26 +154,10 @@ def test_datasette_metadata_is_valid(catalog: Cli, tmp_path: Path) -> None:
     assert {"region", "komplett"} <= set(search["facet_results"])  # facets from the metadata
 
 
-# -- the static site ------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def site(catalog: Cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("site")
-    assert catalog("export", "-f", "html", "--out", str(folder)).exit_code == 0
-    return folder
-
-
-def test_site_files_escape_entry_text(site: Path) -> None:
-    index = (site / "index.html").read_text("utf-8")
-    assert index.count("<li data-fylke") == 44
-    assert "<script>alert(1)</script>" not in index and "&lt;script&gt;alert(1)" in index
-    page = (site / "oppforing" / "flytt-script-alert-1-script-hit.html").read_text("utf-8")
-    assert "&lt;script&gt;" in page and "<script>alert" not in page
-    assert 'lang="en"' in index and '<label for="f-fylke">' in index
-    assert "Summary in numbers" in (site / "oversikt.html").read_text("utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+# -- the browser the site and report tests use (tests/test_site.py, test_rapport.py) ----------
+def headless_chromium() -> Any:
+    """Debian's Chromium, headless, keeping the console's messages (skips
+    the test where it is missing)."""
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
     chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
     if not chromium or not driver_path:
@@ -191,56 +175,11 @@ def browser() -> Iterator[Any]:
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(driver_path))
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(driver_path))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    driver = headless_chromium()
     yield driver
     driver.quit()
-
-
-def visible(browser: Any) -> list[Any]:
-    return [li for li in browser.find_elements("css selector", "#entries li") if li.is_displayed()]
-
-
-def test_site_in_a_real_browser(browser: Any, site: Path) -> None:
-    from selenium.webdriver.support.ui import Select
-
-    browser.get((site / "index.html").as_uri())
-    assert len(visible(browser)) == 44
-    assert browser.find_element("id", "count").text == "44 of 44 entries"
-    Select(browser.find_element("id", "f-fylke")).select_by_visible_text("Troms")
-    assert len(visible(browser)) == 4
-    Select(browser.find_element("id", "f-malgrupper")).select_by_value("barnefamilier")
-    assert {li.find_element("tag name", "a").text for li in visible(browser)} == {
-        "Tilflyttingsarbeid i Dyrøy",
-        "Tilflyttingsarbeid i Kåfjord",
-    }
-    browser.find_element("link text", "Tilflyttingsarbeid i Dyrøy").click()
-    headings = [h.text for h in browser.find_elements("tag name", "h2")]
-    assert "Target groups" in headings and "Projects" in headings
-    assert "Rekrutteringsteam" in browser.page_source
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert errors == []
-
-
-def test_hostile_entry_renders_as_text_in_the_browser(browser: Any, site: Path) -> None:
-    browser.get((site / "oppforing" / "flytt-script-alert-1-script-hit.html").as_uri())
-    assert browser.find_element("tag name", "h1").text == HOSTILE_TITLE
-    assert browser.execute_script("return document.querySelectorAll('main script').length") == 0
-
-
-def test_index_without_javascript_is_a_readable_list(site: Path) -> None:
-    index = (site / "index.html").read_text("utf-8")
-    assert '<form class="filters" hidden' in index  # filters appear only with JS
-    assert index.count('href="oppforing/') == 44
-
-
-def test_site_speaks_the_run_language(
-    catalog: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TILFLYTTING_LANG", "nb")
-    assert catalog("export", "-f", "html", "--out", str(tmp_path)).exit_code == 0
-    index = (tmp_path / "index.html").read_text("utf-8")
-    assert 'lang="nb"' in index and "44 oppføringer" in index
-    assert 'data-template="{shown} av {count} oppføringer"' in index
-    page = (tmp_path / "oppforing" / "tilflyttingstiltak-i-holtalen.html").read_text("utf-8")
-    assert "<h2>Målgrupper</h2>" in page and "Kommune" in page
-    assert "Oversikt i tall" in (tmp_path / "oversikt.html").read_text("utf-8")

@@ -19,7 +19,7 @@ from tests.conftest import CATALOG, ROOT, Cli
 from tilflytting.core.model import Entry, Place, Project
 from tilflytting.query import population
 from tilflytting.reference import population as population_data
-from tilflytting.report.console import population_line
+from tilflytting.report.tables import population_line
 
 DATA = ROOT / "data"
 

@@ -216,6 +216,8 @@ def _title(report: ImportReport) -> str:
 
 def exported(done: Exported) -> None:
     """Text to stdout, or one line on stderr saying what was written."""
+    for note in done.notes:
+        message(note)
     if done.text is not None:
         sys.stdout.write(done.text)
     elif len(done.files) == 1:

@@ -17,6 +17,10 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # C0 and C1 controls except tab and newline, plus the bidi embedding and
 # override characters that can reorder what a terminal shows.
+# The folding as data, for code outside Python that must fold the same way
+# (the static site's search script: report/site.py).
+LETTERS = _LETTERS
+MARKS = _COMBINING.pattern
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 

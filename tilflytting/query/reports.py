@@ -27,6 +27,7 @@ from tilflytting.query.results import (
     SharedTerm,
     SimilarHit,
     SimilarResult,
+    SiteResult,
     SummaryResult,
     TermCount,
     TimelineEntry,
@@ -285,20 +286,26 @@ def timeline(
 
 @dataclass
 class Selection:
-    """What `export` writes: the chosen entries, the summary the HTML site
-    shows beside them, and the database's name (for Datasette metadata)."""
+    """What `export` writes: the chosen entries, the summary and the rest
+    the HTML site shows beside them (query/site.py), and the database's
+    name (for Datasette metadata)."""
 
     entries: list[Entry]
     summary: SummaryResult | None = None
     database: str = "catalog"
+    site: SiteResult | None = None
 
 
 def selection(store: Store, filters: SearchFilters, fmt: str) -> Selection:
     """The entries `filters` allow, with what format `fmt` needs besides."""
     entries = catalog_part(store, filters, raw=fmt == "yaml")
-    summary = summarise(store, filters, top=None) if fmt == "html" else None
+    if fmt == "html":
+        from tilflytting.query.site import site_data
+
+        summary = summarise(store, filters, top=None)
+        return Selection(entries, summary, site=site_data(store, filters, entries, summary))
     database = Path(store.path).stem if fmt == "datasette-metadata" else "catalog"
-    return Selection(entries, summary, database)
+    return Selection(entries, None, database)
 
 
 def catalog_part(store: Store, filters: SearchFilters, raw: bool = False) -> list[Entry]:

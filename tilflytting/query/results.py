@@ -393,6 +393,51 @@ class RapportResult(Notes):
     last_year: int = 0  # the last year with population figures
 
 
+# -- the static site (`export --format html`) ----------------------------------------
+class SitePage(Record):
+    """One entry's page on the site, with what it links to and draws."""
+
+    entry: Entry
+    similar: list[SimilarHit]  # `similar`'s top five among the chosen entries
+    span: PopulationSpan | None  # `show`'s population line
+    population: FolketallResult | None  # `folketall`'s numbers: the figure (None: no place)
+    started: list[int]  # the years a project of it started
+    running: list[int]  # the years a project of it ran (what `--år` matches)
+
+
+class PlaceCount(Record):
+    """A county, municipality or region and how many chosen entries name it."""
+
+    value: str  # what the index filters by: a name (a municipality: its number)
+    name: str
+    county: str | None  # a municipality's county (2024)
+    entries: int
+
+
+class SiteSearch(Record):
+    """The site's search index: each word of the entries' search rows
+    (folded, and in search forms) with the entries that have it, and the
+    search forms of the words written in them (so a typed inflection finds
+    its others), as the full-text index of `search` keeps them."""
+
+    slugs: list[str]  # the entries, in the index page's order
+    words: dict[str, list[int]]  # word -> positions in `slugs`
+    forms: dict[str, list[str]]  # a folded word -> its search forms, where they differ
+
+
+class SiteResult(Record):
+    """Everything the static site shows, chosen by the query layer."""
+
+    pages: list[SitePage]
+    summary: SummaryResult
+    counties: list[PlaceCount]  # 2024
+    counties_2012: list[PlaceCount]
+    municipalities: list[PlaceCount]
+    regions: list[PlaceCount]
+    search: SiteSearch
+    this_year: int  # open-ended projects run to here
+
+
 Result = (
     EntryList
     | EntryDetail

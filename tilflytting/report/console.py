@@ -37,7 +37,6 @@ from tilflytting.query.results import (
     EntryDetail,
     EntryList,
     FolketallResult,
-    PopulationSpan,
     Result,
     SearchResult,
     SimilarResult,
@@ -60,6 +59,7 @@ from tilflytting.report.tables import (
     list_title,
     period,
     place_names,
+    population_line,
     project_span,
     sections,
 )
@@ -640,39 +640,6 @@ def entry_view(result: EntryDetail, width: int) -> Iterator[RenderableType]:
                 else (_("line {line}: ").format(line=problem.line) if problem.line else "")
             )
             yield t(line + localise(problem.message), "yellow")
-
-
-def population_line(span: PopulationSpan) -> str:
-    """`Folketall 1.1.2006: 2 644 → 1.1.2012: 2 705 (+61, +2,3 %); resten av
-    Nord-Trøndelag: +3,7 % (SSB, 2012-grenser)`."""
-    if span.persons is None or span.percent is None:
-        if span.end_borders is not None:
-            return _(
-                "Population {start}–{end}: the borders changed during the period ({year}); "
-                "see tilflytting folketall (SSB)"
-            ).format(start=span.start, end=span.end, year=span.end_borders)
-        return _("Population: no figures for {start}–{end} (SSB)").format(
-            start=span.start, end=span.end
-        )
-    assert span.first is not None and span.last is not None
-    versus = ""
-    if span.reference is not None and span.reference_percent is not None:
-        versus = _("; {name}: {percent}").format(
-            name=localise(span.reference), percent=percent(span.reference_percent, 1, sign=True)
-        )
-    return _(
-        "Population 1 Jan. {start}: {first} → 1 Jan. {end}: {last} ({persons}, {percent})"
-        "{versus} (SSB, {year} borders)"
-    ).format(
-        start=span.start,
-        first=number(span.first),
-        end=span.end,
-        last=number(span.last),
-        persons=number(span.persons, sign=True),
-        percent=percent(span.percent, 1, sign=True),
-        versus=versus,
-        year=span.borders,
-    )
 
 
 def _source_label(path: str | None) -> str:

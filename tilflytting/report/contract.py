@@ -31,6 +31,7 @@ from tilflytting.query.results import (
     SearchHit,
     SearchResult,
     SimilarResult,
+    SiteSearch,
     SummaryResult,
     TermCount,
     TimelineResult,
@@ -825,3 +826,30 @@ def export_json(entries: list[Entry]) -> ExportJSON:
 
 def export_line_json(entry: Entry) -> ExportLineJSON:
     return {"skjema": SCHEMA_VERSION, **entry_json(entry)}
+
+
+# -- the static site's search index -------------------------------------------------------
+class FoldingJSON(TypedDict):
+    bokstaver: list[list[str]]
+    tegn: str
+
+
+class SiteSearchJSON(TypedDict):
+    skjema: int
+    folding: FoldingJSON
+    oppforinger: list[str]
+    ord: dict[str, list[int]]
+    former: dict[str, list[str]]
+
+
+def site_search_json(index: SiteSearch) -> SiteSearchJSON:
+    """The index `export --format html` writes beside its pages (sok.js)."""
+    from tilflytting.core.fold import LETTERS, MARKS
+
+    return {
+        "skjema": SCHEMA_VERSION,
+        "folding": {"bokstaver": [list(pair) for pair in LETTERS], "tegn": MARKS},
+        "oppforinger": index.slugs,
+        "ord": index.words,
+        "former": index.forms,
+    }

@@ -37,6 +37,7 @@ class Exported:
     files: list[Path] = field(default_factory=list)
     text: str | None = None
     count: int = 0
+    notes: list[str] = field(default_factory=list)  # for stderr
 
 
 def export(
@@ -49,7 +50,7 @@ def export(
     by: str = "fylke",
 ) -> Exported:
     """Write what the query layer chose (`Selection`) in format `fmt`."""
-    entries, summary, database = chosen.entries, chosen.summary, chosen.database
+    entries, database = chosen.entries, chosen.database
     if fmt in FOLDER_FORMATS and out is None:
         raise ExportError(
             _("--format {format} writes a folder: give it with --out FOLDER").format(format=fmt)
@@ -57,9 +58,21 @@ def export(
     if fmt == "yaml":
         return Exported(_yaml_folder(entries, _folder(out)), count=len(entries))
     if fmt == "html":
-        from tilflytting.report.site import write_site
+        from tilflytting.report import figures
+        from tilflytting.report.site import INSTALL, site_files
 
-        return Exported(write_site(entries, _folder(out), summary), count=len(entries))
+        assert chosen.site is not None  # the query layer chose it for "html"
+        written = write_files(_folder(out), site_files(chosen.site))
+        notes = (
+            []
+            if figures.available()
+            else [
+                _("the site is written without figures: they need matplotlib ({command})").format(
+                    command=INSTALL
+                )
+            ]
+        )
+        return Exported(written, count=len(entries), notes=notes)
     text = _text(entries, fmt, long, excel, by, database)
     if out is None:
         return Exported(text=text, count=len(entries))
@@ -92,6 +105,17 @@ def _text(entries: list[Entry], fmt: str, long: bool, excel: bool, by: str, data
     raise ExportError(
         _("--format takes {choices}, not '{text}'").format(choices=", ".join(FORMATS), text=fmt)
     )
+
+
+def write_files(folder: Path, files: dict[str, str]) -> list[Path]:
+    """Write {path relative to `folder`: text} into `folder`."""
+    written = []
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
 
 
 # -- YAML -----------------------------------------------------------------------------

@@ -78,6 +78,14 @@ def _svg(figure: Any) -> str:
     return buffer.getvalue()
 
 
+def data_address(svg: str) -> str:
+    """A figure as a `data:` address for an <img>: inside the page, and shown
+    as an image, so that nothing in it can run."""
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def _label(text: str, limit: int = 48) -> str:
     """Catalog text as one short line for an axis."""
     line = " ".join(clean(text).split())

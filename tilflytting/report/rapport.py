@@ -17,7 +17,6 @@ byte for byte (no dates; the SVG's ids and metadata fixed in figures.py).
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -641,9 +640,10 @@ def html(report: Report) -> str:
             parts.append(_html_table(block.section, block.key))
         elif block.svg is not None:
             caption = _e(_("Figure: {title}.").format(title=block.title))
-            data = base64.b64encode(block.svg.encode("utf-8")).decode("ascii")
+            from tilflytting.report.figures import data_address
+
             parts.append(
-                f'<figure id="figur-{_e(block.key)}"><img src="data:image/svg+xml;base64,{data}" '
+                f'<figure id="figur-{_e(block.key)}"><img src="{data_address(block.svg)}" '
                 f'alt="{_e(block.title)}"><figcaption>{caption}'
                 f"{'' if block.csv else ' ' + _html_csv(block.key)}</figcaption></figure>"
             )

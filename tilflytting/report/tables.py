@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tilflytting.core.i18n import N_, _, localise, ngettext
+from tilflytting.core.i18n import N_, _, localise, ngettext, number, percent
 from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Place, Project
 from tilflytting.query.results import (
     CompareResult,
@@ -23,6 +23,7 @@ from tilflytting.query.results import (
     EntryDetail,
     EntryList,
     FolketallResult,
+    PopulationSpan,
     SearchResult,
     SimilarResult,
     SummaryResult,
@@ -154,6 +155,40 @@ def file_rows(entry: Entry, label: Callable[[str], str]) -> list[tuple[str, str]
         shown = f"{label(source.path)} ({_(role) if role else '?'})"
         rows.append((_("Files") if n == 0 else "", shown))
     return rows
+
+
+def population_line(span: PopulationSpan) -> str:
+    """`show`'s population line, in the terminal and on the site's entry
+    pages: `Folketall 1.1.2006: 2 644 → 1.1.2012: 2 705 (+61, +2,3 %); resten av
+    Nord-Trøndelag: +3,7 % (SSB, 2012-grenser)`."""
+    if span.persons is None or span.percent is None:
+        if span.end_borders is not None:
+            return _(
+                "Population {start}–{end}: the borders changed during the period ({year}); "
+                "see tilflytting folketall (SSB)"
+            ).format(start=span.start, end=span.end, year=span.end_borders)
+        return _("Population: no figures for {start}–{end} (SSB)").format(
+            start=span.start, end=span.end
+        )
+    assert span.first is not None and span.last is not None
+    versus = ""
+    if span.reference is not None and span.reference_percent is not None:
+        versus = _("; {name}: {percent}").format(
+            name=localise(span.reference), percent=percent(span.reference_percent, 1, sign=True)
+        )
+    return _(
+        "Population 1 Jan. {start}: {first} → 1 Jan. {end}: {last} ({persons}, {percent})"
+        "{versus} (SSB, {year} borders)"
+    ).format(
+        start=span.start,
+        first=number(span.first),
+        end=span.end,
+        last=number(span.last),
+        persons=number(span.persons, sign=True),
+        percent=percent(span.percent, 1, sign=True),
+        versus=versus,
+        year=span.borders,
+    )
 
 
 def place_names(entry: Entry) -> str:
