@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import CATALOG, Cli
+from tests.conftest import CATALOG, Cli, catalog_copy
 from tilflytting.core.fold import fold
 from tilflytting.reference.vocabulary import vocabulary
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("free") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "free")
     yield cli
 
 

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CATALOG, FIXTURES, ROOT, Cli
+from tests.conftest import CATALOG, FIXTURES, ROOT, Cli, catalog_copy
 from tilflytting.reference.places import one_of, reference, regions_in
 
 SHARED = ROOT.parent / "shared" / "reference"
@@ -66,9 +66,8 @@ def stated_numbers(entry: dict[str, Any]) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("places") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "places")
     yield cli
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, ROOT, Cli
+from tests.conftest import ROOT, Cli, catalog_copy
 from tilflytting.core.model import Entry, Place, Project
 from tilflytting.query import population
 from tilflytting.reference import population as population_data
@@ -57,9 +57,8 @@ def percent(before: int, after: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("folketall") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "folketall")
     yield cli
 
 

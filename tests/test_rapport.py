@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, PAGES, ROOT, Cli
+from tests.conftest import PAGES, ROOT, Cli, copy_db
 from tests.test_export import HOSTILE_TITLE, browser  # noqa: F401  (the browser fixture)
 
 SHARED = ROOT.parent / "shared" / "reference"
@@ -29,12 +29,11 @@ REFERENCE = SHARED if (SHARED / "folkemengde_per_nummer.csv").exists() else ROOT
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     """The bundled catalog and one page with a hostile title (and a hostile
     project name) whose projects have years, so that it has figures."""
     folder = tmp_path_factory.mktemp("rapport")
-    cli = Cli(folder / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+    cli = Cli(copy_db(bundled_db, folder / "catalog.db"))
     page = (PAGES / "bokmal-complete.txt").read_text("utf-8")
     page = page.replace("Tilflyttingsarbeid i Tynset", HOSTILE_TITLE, 1)
     page = page.replace("Boligløftet", "<img src=x onerror=alert(2)>")

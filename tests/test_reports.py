@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, ROOT, Cli
+from tests.conftest import CATALOG, ROOT, Cli, catalog_copy, copy_db
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("reports") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "reports")
     yield cli
 
 
@@ -317,10 +316,8 @@ def _write(cli: Cli, *statements: str) -> None:
     conn.close()
 
 
-def _imported(tmp_path: Path) -> Cli:
-    cli = Cli(tmp_path / "kept.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
-    return cli
+def _imported(bundled_db: Path, tmp_path: Path) -> Cli:
+    return Cli(copy_db(bundled_db, tmp_path / "kept.db"))
 
 
 def test_kept_counts_follow_added_changed_and_pruned_entries(tmp_path: Path) -> None:
@@ -339,17 +336,21 @@ def test_kept_counts_follow_added_changed_and_pruned_entries(tmp_path: Path) -> 
     assert kept == as_json(cli, "summarise")
 
 
-def test_kept_counts_are_not_trusted_after_another_program_wrote(tmp_path: Path) -> None:
-    cli = _imported(tmp_path)
+def test_kept_counts_are_not_trusted_after_another_program_wrote(
+    bundled_db: Path, tmp_path: Path
+) -> None:
+    cli = _imported(bundled_db, tmp_path)
     _write(cli, "INSERT INTO entries (slug, tittel) VALUES ('x', 'X')")
     assert as_json(cli, "summarise")["oppforinger"] == 44
 
 
-def test_kept_counts_of_another_end_year_are_counted_again(tmp_path: Path) -> None:
+def test_kept_counts_of_another_end_year_are_counted_again(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     """Project years are kept for open-ended projects ending in the catalog's
     year; counts kept for another end year are not used, and --til-i-dag
     counts live."""
-    cli = _imported(tmp_path)
+    cli = _imported(bundled_db, tmp_path)
     fresh = as_json(cli, "summarise")["prosjekter"]
     _write(
         cli,

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CATALOG, Cli
+from tests.conftest import CATALOG, Cli, catalog_copy
 from tilflytting.core.model import LISTS, SearchFilters
 from tilflytting.ingest.importer import import_paths
 from tilflytting.query.search import build_match
@@ -20,9 +20,8 @@ from tilflytting.store.database import Store, count_sql, search_sql, term_counts
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("search") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "search")
     yield cli
 
 
