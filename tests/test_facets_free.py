@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import CATALOG, Cli, catalog_copy
+from tests import catalog_expected as ce
+from tests.conftest import Cli, catalog_copy
 from tilflytting.core.fold import fold
 from tilflytting.reference.vocabulary import vocabulary
 
@@ -26,8 +26,7 @@ def bundled_with(liste: str, words: str) -> list[str]:
     """Slugs of bundled entries with an item of `liste` containing `words`,
     read from the YAML files themselves."""
     found = []
-    for path in sorted(Path(CATALOG).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8"))
+    for data in ce.entries().values():
         items = [i if isinstance(i, str) else i["tekst"] for i in data.get(liste) or []]
         if any(words in fold(item) for item in items):
             found.append(data["slug"])
