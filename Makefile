@@ -1,6 +1,7 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   install into .venv, import the bundled catalog, show a short tour
 #   make test   ruff (lint + format check), mypy --strict, the layers contract, pytest
+#               (on every core; `.venv/bin/pytest -m "not slow"` is the quick loop)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -34,7 +35,7 @@ test: dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo --no-cache
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Benchmarks (3-5 minutes; about 2 GB of temporary files): figures and ratios, see docs/performance.md.
 bench: install

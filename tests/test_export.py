@@ -199,6 +199,7 @@ def visible(browser: Any) -> list[Any]:
     return [li for li in browser.find_elements("css selector", "#entries li") if li.is_displayed()]
 
 
+@pytest.mark.slow
 def test_site_in_a_real_browser(browser: Any, site: Path) -> None:
     from selenium.webdriver.support.ui import Select
 

@@ -75,6 +75,7 @@ def value(text: str) -> float | None:
 
 
 # -- the files ----------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("chosen", [[], ["--fylke", "Nordland"]], ids=["catalog", "nordland"])
 def test_every_file_is_written_and_linked(
     catalog: Cli, whole: Path, nordland: Path, chosen: list[str]
@@ -132,6 +133,7 @@ def test_hostile_text_is_text(whole: Path) -> None:
     assert "<script" not in svg and "&lt;script&gt;" in svg
 
 
+@pytest.mark.slow
 def test_the_report_in_a_real_browser(browser: Any, whole: Path) -> None:  # noqa: F811
     browser.get((whole / "rapport.html").as_uri())
     images = browser.find_elements("css selector", "figure img")
@@ -147,6 +149,7 @@ def test_the_report_in_a_real_browser(browser: Any, whole: Path) -> None:  # noq
     assert errors == []
 
 
+@pytest.mark.slow
 def test_the_same_files_every_time(catalog: Cli, whole: Path, tmp_path: Path) -> None:
     again = written(catalog, tmp_path / "again")
     first = {p.relative_to(whole): p.read_bytes() for p in whole.rglob("*") if p.is_file()}
