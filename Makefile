@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data vocabulary docs readme translations fuzz bench clean
+.PHONY: demo test install dev data vocabulary docs readme translations fuzz bench bench-startup clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: dev
 bench: install
 	$(BIN)/python -m pip install --quiet sqlite-utils
 	$(BIN)/python -m benchmarks.bench --sizes 1000,10000,100000 --runs 11
+
+# The start-up lines of `make bench` alone (a minute): the floor and each table command's ratio.
+bench-startup: install
+	$(BIN)/python -m benchmarks.bench --startup --runs 31
 
 # Regenerate docs/cli.md from the commands themselves (a test fails when stale).
 docs: install
