@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +37,13 @@ from tilflytting.query.results import (
     EntryList,
     FolketallResult,
     PopulationSpan,
+    Record,
     Result,
     SearchResult,
     SimilarResult,
     TimelineProject,
     TimelineResult,
+    field,
 )
 from tilflytting.report.formats import clean, display
 from tilflytting.report.tables import (
@@ -113,8 +114,7 @@ def render(result: Result, width: int) -> list[RenderableType]:
 
 
 # -- laying out a table --------------------------------------------------------------
-@dataclass
-class Grid:
+class Grid(Record):
     """A table before layout: headers, how each column wraps, cells."""
 
     headers: list[str]
