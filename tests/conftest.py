@@ -1,5 +1,11 @@
 """Shared fixtures: the corpus (from ../shared, skipped where absent), our own
-fixture pages, a temporary database and a CLI runner."""
+fixture pages, a temporary database and a CLI runner; the bundled catalog,
+imported once a session and copied for each test or module that uses it.
+
+Expected answers about the bundled catalog come from its YAML files and the
+reference tables (tests/catalog_expected.py), not from the program. Tests
+that take seconds each are marked `slow`: `pytest -m "not slow"` is the
+quick loop, `make test` (on every core) and CI run everything."""
 
 from __future__ import annotations
 
