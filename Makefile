@@ -1,12 +1,13 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   install into .venv, import the bundled catalog, show a short tour
 #   make test   ruff (lint + format check), mypy --strict, the layers contract, pytest
+#               (on every core; `.venv/bin/pytest -m "not slow"` is the quick loop)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: demo test install dev data vocabulary docs readme screenshots translations fuzz bench clean
+.PHONY: demo test install dev data vocabulary docs readme screenshots translations fuzz bench bench-startup clean
 
 $(BIN)/tilflytting: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +35,16 @@ test: dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo --no-cache
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Benchmarks (3-5 minutes; about 2 GB of temporary files): figures and ratios, see docs/performance.md.
 bench: install
 	$(BIN)/python -m pip install --quiet sqlite-utils
 	$(BIN)/python -m benchmarks.bench --sizes 1000,10000,100000 --runs 11
+
+# The start-up lines of `make bench` alone (a minute): the floor and each table command's ratio.
+bench-startup: install
+	$(BIN)/python -m benchmarks.bench --startup --runs 31
 
 # Regenerate docs/cli.md from the commands themselves (a test fails when stale).
 docs: install

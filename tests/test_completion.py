@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from tests.conftest import CATALOG, FIXTURES, ROOT
+from tests.conftest import CATALOG, FIXTURES, ROOT, copy_db
 from tilflytting.cli import app
 
 ENTRIES = FIXTURES / "completion"
@@ -76,11 +76,8 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("bundled") / "catalog.db"
-    result = CliRunner().invoke(app, ["import", str(CATALOG), "--db", str(db)])
-    assert result.exit_code == 0, result.stderr
-    return db
+def bundled(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_db(bundled_db, tmp_path_factory.mktemp("bundled") / "catalog.db")
 
 
 def fold(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints, is_typeddic
 
 import pytest
 
-from tests.conftest import CATALOG, ROOT, Cli
+from tests.conftest import ROOT, Cli, catalog_copy
 from tilflytting.report import contract
 
 DOC = (ROOT / "docs" / "json.md").read_text("utf-8")
@@ -90,9 +90,8 @@ def check(value: Any, kind: Any, where: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("contract") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "contract")
     yield cli
 
 

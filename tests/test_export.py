@@ -14,16 +14,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, PAGES, Cli
+from tests.conftest import PAGES, Cli, copy_db
 
 HOSTILE_TITLE = "Flytt <script>alert(1)</script> hit"
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     folder = tmp_path_factory.mktemp("export")
-    cli = Cli(folder / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+    cli = Cli(copy_db(bundled_db, folder / "catalog.db"))
     page = (PAGES / "bokmal-complete.txt").read_text("utf-8")
     page = page.replace("Tilflyttingsarbeid i Tynset", HOSTILE_TITLE, 1)
     page = page.replace("Eget nettsted", '=HYPERLINK("http://evil.test")')

@@ -9,17 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import CATALOG, Cli
+from tests import catalog_expected as ce
+from tests.conftest import Cli, catalog_copy
 from tilflytting.core.fold import fold
 from tilflytting.reference.vocabulary import vocabulary
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("free") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "free")
     yield cli
 
 
@@ -27,8 +26,7 @@ def bundled_with(liste: str, words: str) -> list[str]:
     """Slugs of bundled entries with an item of `liste` containing `words`,
     read from the YAML files themselves."""
     found = []
-    for path in sorted(Path(CATALOG).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8"))
+    for data in ce.entries().values():
         items = [i if isinstance(i, str) else i["tekst"] for i in data.get(liste) or []]
         if any(words in fold(item) for item in items):
             found.append(data["slug"])

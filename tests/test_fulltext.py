@@ -16,15 +16,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, Cli
+from tests.conftest import CATALOG, Cli, catalog_copy
 from tilflytting.reference.language import FORMS_VERSION, index_forms, query_forms
 from tilflytting.store.database import Store
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("fulltext") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "fulltext")
     yield cli
 
 

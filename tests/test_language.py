@@ -19,7 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tests.conftest import CATALOG, ROOT, Cli
+from tests.conftest import CATALOG, ROOT, Cli, catalog_copy
 from tilflytting.core import i18n
 
 LOCALE = ROOT / "tilflytting" / "locale"
@@ -101,9 +101,8 @@ def test_the_language_of_a_run(
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("language") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "language")
     yield cli
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import CATALOG, Cli
+from tests.conftest import Cli, catalog_copy
 
 WIDTHS = [60, 80, 120, 200]
 COMMANDS = [
@@ -46,9 +47,8 @@ DRAWING = re.compile(r"^[█·─▶?\-–]+$")
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("layout") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "layout")
     yield cli
 
 

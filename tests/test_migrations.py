@@ -208,10 +208,9 @@ def test_migrations_call_no_code_of_ours() -> None:
 
 
 def test_a_new_search_index_version_rebuilds_the_index(
-    db: Path, monkeypatch: pytest.MonkeyPatch
+    catalog_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cli = Cli(db)
-    assert cli("import", str(CATALOG)).exit_code == 0
+    cli, db = catalog_cli, catalog_cli.db
     conn = sqlite3.connect(db)
     conn.execute("DELETE FROM entry_search")  # as if the index were of another make
     conn.execute("INSERT INTO entry_search_fts(entry_search_fts) VALUES('rebuild')")

@@ -9,17 +9,17 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, Cli
+from tests.conftest import Cli, catalog_copy
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("meaning") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "meaning")
     yield cli
 
 

@@ -58,6 +58,7 @@ print(len(text.encode()))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_a_two_megabyte_page_of_one_pattern_finishes(name: str) -> None:
     head, unit = PATTERNS[name]

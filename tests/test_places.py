@@ -18,7 +18,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CATALOG, FIXTURES, ROOT, Cli
+from tests import catalog_expected as ce
+from tests.conftest import FIXTURES, ROOT, Cli, catalog_copy
 from tilflytting.reference.places import one_of, reference, regions_in
 
 SHARED = ROOT.parent / "shared" / "reference"
@@ -44,7 +45,8 @@ def by_number(number: str) -> dict[str, str]:
 
 
 def bundled() -> dict[str, dict[str, Any]]:
-    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in CATALOG.glob("*.yaml")}
+    """The bundled entries as their YAML files say (read once a session)."""
+    return ce.entries()
 
 
 def stated_numbers(entry: dict[str, Any]) -> set[str]:
@@ -66,9 +68,8 @@ def stated_numbers(entry: dict[str, Any]) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("places") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "places")
     yield cli
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.conftest import CATALOG, ROOT, Cli
+from tests.conftest import ROOT, Cli, catalog_copy
 from tilflytting.core.model import Entry, Place, Project
 from tilflytting.query import population
 from tilflytting.reference import population as population_data
@@ -57,9 +59,8 @@ def percent(before: int, after: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    cli = Cli(tmp_path_factory.mktemp("folketall") / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    cli = catalog_copy(bundled_db, tmp_path_factory, "folketall")
     yield cli
 
 
@@ -391,3 +392,26 @@ def test_show_line_without_figures_or_places() -> None:
     assert early is not None and early.persons is None
     assert population_line(early) == "Population: no figures for 1990–1996 (SSB)"
     assert population.summary_line(Entry("Ingen steder", projects=[])) is None
+
+
+@given(st.data())
+@settings(max_examples=50)
+def test_figures_read_together_are_the_figures_read_one_by_one(data: st.DataObject) -> None:
+    """`show`'s line reads a county's numbers in one pass (prefetch); each
+    number's figures are those of the file's rows, as read one by one."""
+    text = (ROOT / "data" / "folkemengde_per_nummer.csv").read_text("utf-8")
+    rows: dict[str, dict[int, int]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        rows.setdefault(row["nummer"], {})[int(row["aar"])] = int(row["folkemengde"])
+    known = sorted(rows)
+    # Numbers of the file, beginnings of them (1644 and 16), and none at all.
+    wanted = data.draw(
+        st.lists(
+            st.sampled_from(known) | st.sampled_from(known).map(lambda n: n[:2]) | st.just("x")
+        )
+    )
+    together = population_data.PopulationData(text)
+    together.prefetch(wanted)
+    alone = population_data.PopulationData(text)
+    for number in wanted:
+        assert together.series(number) == alone.series(number) == rows.get(number, {})

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CATALOG, PAGES, ROOT, Cli
+from tests.conftest import PAGES, ROOT, Cli, copy_db
 from tests.test_export import HOSTILE_TITLE, browser  # noqa: F401  (the browser fixture)
 
 SHARED = ROOT.parent / "shared" / "reference"
@@ -29,12 +29,11 @@ REFERENCE = SHARED if (SHARED / "folkemengde_per_nummer.csv").exists() else ROOT
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     """The bundled catalog and one page with a hostile title (and a hostile
     project name) whose projects have years, so that it has figures."""
     folder = tmp_path_factory.mktemp("rapport")
-    cli = Cli(folder / "catalog.db")
-    assert cli("import", str(CATALOG)).exit_code == 0
+    cli = Cli(copy_db(bundled_db, folder / "catalog.db"))
     page = (PAGES / "bokmal-complete.txt").read_text("utf-8")
     page = page.replace("Tilflyttingsarbeid i Tynset", HOSTILE_TITLE, 1)
     page = page.replace("Boligløftet", "<img src=x onerror=alert(2)>")
@@ -76,6 +75,7 @@ def value(text: str) -> float | None:
 
 
 # -- the files ----------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("chosen", [[], ["--fylke", "Nordland"]], ids=["catalog", "nordland"])
 def test_every_file_is_written_and_linked(
     catalog: Cli, whole: Path, nordland: Path, chosen: list[str]
@@ -133,6 +133,7 @@ def test_hostile_text_is_text(whole: Path) -> None:
     assert "<script" not in svg and "&lt;script&gt;" in svg
 
 
+@pytest.mark.slow
 def test_the_report_in_a_real_browser(browser: Any, whole: Path) -> None:  # noqa: F811
     browser.get((whole / "rapport.html").as_uri())
     images = browser.find_elements("css selector", "figure img")
@@ -148,6 +149,7 @@ def test_the_report_in_a_real_browser(browser: Any, whole: Path) -> None:  # noq
     assert errors == []
 
 
+@pytest.mark.slow
 def test_the_same_files_every_time(catalog: Cli, whole: Path, tmp_path: Path) -> None:
     again = written(catalog, tmp_path / "again")
     first = {p.relative_to(whole): p.read_bytes() for p in whole.rglob("*") if p.is_file()}

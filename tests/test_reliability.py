@@ -223,6 +223,7 @@ def write_pages(folder: Path, version: str, count: int) -> None:
         (folder / f"page-{n:04}.txt").write_text(page, "utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attempt", range(6))
 def test_killed_import_leaves_old_or_new_state(tmp_path: Path, attempt: int) -> None:
     db, folder = tmp_path / "c.db", tmp_path / "pages"
@@ -252,6 +253,7 @@ def test_killed_import_leaves_old_or_new_state(tmp_path: Path, attempt: int) -> 
     assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 300
 
 
+@pytest.mark.slow
 def test_concurrent_imports_and_searches(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     first, second = tmp_path / "a", tmp_path / "b"

@@ -357,6 +357,7 @@ def cli_search(catalog: Cli, query: str) -> set[str]:
     return {hit["slug"] for hit in json.loads(catalog("search", query, "--format", "json").stdout)}
 
 
+@pytest.mark.slow
 def test_filters_in_a_real_browser(browser: Any, site: Path) -> None:
     from selenium.webdriver.support.ui import Select
 
@@ -374,6 +375,7 @@ def test_filters_in_a_real_browser(browser: Any, site: Path) -> None:
     assert "Rekrutteringsteam" in browser.page_source
 
 
+@pytest.mark.slow
 def test_search_narrows_the_list_and_the_address_keeps_it(
     browser: Any, site: Path, catalog: Cli
 ) -> None:
@@ -397,6 +399,7 @@ def test_search_narrows_the_list_and_the_address_keeps_it(
     assert errors(browser) == []
 
 
+@pytest.mark.slow
 def test_search_with_filters_shared_by_address(
     browser: Any, site: Path, entries: dict[str, dict[str, Any]], catalog: Cli
 ) -> None:
@@ -425,6 +428,7 @@ def test_search_with_filters_shared_by_address(
     assert len(visible_slugs(browser)) == 44 and urlsplit(browser.current_url).query == ""
 
 
+@pytest.mark.slow
 def test_a_count_link_opens_the_right_list(
     browser: Any, site: Path, entries: dict[str, dict[str, Any]]
 ) -> None:
@@ -447,6 +451,7 @@ def test_a_count_link_opens_the_right_list(
     assert errors(browser) == []
 
 
+@pytest.mark.slow
 def test_entry_page_figure_is_drawn(browser: Any, site: Path) -> None:
     errors(browser)
     browser.get((site / "oppforing" / f"{HOLTALEN}.html").as_uri())
@@ -501,14 +506,17 @@ def no_sideways_scrolling(browser: Any, site: Path, width: int) -> None:
     assert errors(browser) == []
 
 
+@pytest.mark.slow
 def test_a_phone_375_pixels_wide_never_scrolls_sideways(narrow: Any, site: Path) -> None:
     no_sideways_scrolling(narrow, site, 375)
 
 
+@pytest.mark.slow
 def test_a_screen_1280_pixels_wide_never_scrolls_sideways(wide: Any, site: Path) -> None:
     no_sideways_scrolling(wide, site, 1280)
 
 
+@pytest.mark.slow
 def test_hostile_titles_are_text_in_the_browser(browser: Any, site: Path) -> None:
     browser.get((site / "oppforing" / f"{HOSTILE_SLUG}.html").as_uri())
     assert browser.find_element("tag name", "h1").text == HOSTILE_TITLE
@@ -522,6 +530,7 @@ def test_hostile_titles_are_text_in_the_browser(browser: Any, site: Path) -> Non
     assert browser.execute_script("return document.scripts.length") == 2  # sok.js, filter.js
 
 
+@pytest.mark.slow
 def test_keyboard_reaches_search_and_filters(browser: Any, site: Path) -> None:
     from selenium.webdriver.common.keys import Keys
 
@@ -540,6 +549,7 @@ def test_keyboard_reaches_search_and_filters(browser: Any, site: Path) -> None:
     assert select.get_attribute("value") and len(visible_slugs(browser)) < 44
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(max_size=40))
 def test_the_script_folds_as_the_cli_folds(browser: Any, site: Path, text: str) -> None:
@@ -561,6 +571,7 @@ axe.run(document, {resultTypes: ['violations']}).then(function (results) {
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [375, 1280])
 def test_accessibility_has_no_serious_findings(browser: Any, site: Path, width: int) -> None:
     """axe-core (tests/fixtures/axe-core) in the same headless Chromium."""

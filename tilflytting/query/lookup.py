@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tilflytting.core.collate import sort_key
@@ -18,9 +17,11 @@ from tilflytting.query.results import (
     EntryDetail,
     EntryList,
     FreeAnswer,
+    Record,
     TermCount,
     UnmatchedResult,
     VocabResult,
+    field,
 )
 from tilflytting.reference.places import Fylker, Region, UnknownPlace, reference
 from tilflytting.store.database import Store
@@ -39,8 +40,7 @@ class UsageError(QueryError):
     option."""
 
 
-@dataclass
-class Resolution:
+class Resolution(Record):
     """What a user's ENTRY argument matched."""
 
     ids: list[int]

@@ -85,13 +85,32 @@ class Reference:
         self,
         kommuner: list[Kommune],
         fylker: list[Fylke],
-        regions: dict[str, Region],
+        regions: dict[str, Region] | None = None,
         extra_aliases: dict[str, str] | None = None,
     ):
         self.kommuner = kommuner
         self.fylker = fylker
-        self.regions = regions
-        self.extra_aliases = extra_aliases or {}
+        if regions is not None:  # else read from data/ on first use
+            self.regions = regions
+            self.extra_aliases = extra_aliases or {}
+
+    # The regions are read on first use: `show` needs none (1 ms a start).
+    @cached_property
+    def regions(self) -> dict[str, Region]:
+        return {
+            r["region"]: Region(
+                r["region"],
+                _split(r["alias"]),
+                r["type"],
+                _split(r["kommuner_2012"]),
+                _split(r["fylker_2012"]),
+            )
+            for r in _rows(data_dir() / "regioner.csv")
+        }
+
+    @cached_property
+    def extra_aliases(self) -> dict[str, str]:
+        return {r["alias"]: r["region"] for r in _rows(data_dir() / "regioner_tillegg.csv")}
 
     # The indexes are built on first use: `show` needs none of them.
     @cached_property
@@ -99,6 +118,15 @@ class Reference:
         index: dict[str, list[Kommune]] = {}
         for kommune in self.kommuner:
             index.setdefault(key(kommune.name), []).append(kommune)
+        return index
+
+    @cached_property
+    def by_exact_name(self) -> dict[str, list[Kommune]]:
+        """By name as written (no folding: cheaper where names come from the
+        tables themselves, as `merged_into` does)."""
+        index: dict[str, list[Kommune]] = {}
+        for kommune in self.kommuner:
+            index.setdefault(kommune.name, []).append(kommune)
         return index
 
     @cached_property
@@ -270,25 +298,19 @@ class Reference:
 
 @cache
 def reference() -> Reference:
-    """Load the bundled reference tables once per process."""
+    """Load the bundled reference tables once per process (the regions when
+    first asked for)."""
     base = data_dir()
-    kommuner = [Kommune(*(r[c] for c in Kommune._fields)) for r in _rows(base / "kommuner.csv")]
+    with (base / "kommuner.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        columns = [header.index(name) for name in Kommune._fields]
+        kommuner = [Kommune._make([row[c] for c in columns]) for row in reader]
     fylker = [
         Fylke(r["fylke"], r["valid_from"], r["valid_to"], r["became"], r["nr"])
         for r in _rows(base / "fylker.csv")
     ]
-    regions = {
-        r["region"]: Region(
-            r["region"],
-            _split(r["alias"]),
-            r["type"],
-            _split(r["kommuner_2012"]),
-            _split(r["fylker_2012"]),
-        )
-        for r in _rows(base / "regioner.csv")
-    }
-    extra = {r["alias"]: r["region"] for r in _rows(base / "regioner_tillegg.csv")}
-    return Reference(kommuner, fylker, regions, extra)
+    return Reference(kommuner, fylker)
 
 
 def _split(cell: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -31,6 +32,7 @@ BUNDLED = "folkemengde_per_nummer.csv"
 
 
 Series = dict[int, int]  # year -> population on 1 January
+_YEAR_COUNT = re.compile(r"(\d+),(\d+)")
 
 
 class PopulationData:
@@ -45,9 +47,29 @@ class PopulationData:
 
     def series(self, number: str) -> Series:
         if number not in self._series:
-            rows = re.findall(rf"\n{re.escape(number)},(\d+),(\d+)", self._text)
-            self._series[number] = {int(year): int(count) for year, count in rows}
+            # Each row "\nNUMBER,YEAR,COUNT" found by str.find: a regex per
+            # number cost a compile each (26 for `show`'s line, 2 ms).
+            text, key, found = self._text, f"\n{number},", {}
+            at = text.find(key)
+            while at != -1:
+                row = _YEAR_COUNT.match(text, at + len(key))
+                if row:
+                    found[int(row[1])] = int(row[2])
+                at = text.find(key, row.end() if row else at + 1)
+            self._series[number] = found
         return self._series[number]
+
+    def prefetch(self, numbers: Iterable[str]) -> None:
+        """Read several numbers' figures in one pass (the rest of a county:
+        about 25 numbers, 1 ms instead of 2.5)."""
+        wanted = sorted(set(numbers) - set(self._series), key=len, reverse=True)
+        if len(wanted) < 2:
+            return
+        found: dict[str, Series] = {number: {} for number in wanted}
+        pattern = "|".join(map(re.escape, wanted))
+        for number, year, count in re.findall(rf"\n({pattern}),(\d+),(\d+)", self._text):
+            found[number][int(year)] = int(count)
+        self._series.update(found)
 
     @property
     def rows(self) -> dict[str, Series]:
@@ -116,10 +138,8 @@ def successors_of(kommune: Kommune) -> list[Kommune]:
     ref = reference()
     found: list[Kommune] = []
     for name in (n.strip() for n in kommune.merged_into.split(";")):
-        for candidate in ref.by_name.get(_key(name), []):
-            if candidate.name == name and not (
-                candidate.merged_year and int(candidate.merged_year) <= year
-            ):
+        for candidate in ref.by_exact_name.get(name, []):
+            if not (candidate.merged_year and int(candidate.merged_year) <= year):
                 found.append(candidate)
     return found
 
@@ -228,6 +248,7 @@ def area_series(
     any lacks a figure is left out."""
     found: dict[int, Figure] = {}
     wanted = set(kommuner)
+    data.prefetch(n for k in kommuner for n in (k.nr_2012, k.nr_2020, k.nr_2024) if n)
     for year in data.years if years is None else years:
         parts = [units(k, year, data) for k in kommuner]
         if not parts or any(p is None for p in parts):
@@ -272,12 +293,6 @@ def _possible() -> dict[str, list[Kommune]]:
             for number in numbers(kommune, {kommune}):
                 possible.setdefault(number, []).append(kommune)
     return possible
-
-
-def _key(text: str) -> str:
-    from tilflytting.core.fold import key
-
-    return key(text)
 
 
 # -- the file in use ---------------------------------------------------------------------

