@@ -82,9 +82,11 @@ data: dev
 
 # A long run of the property tests (about 20,000 examples each).
 fuzz: dev
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_parse_properties.py \
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_fuzz_hostile.py tests/test_terminal.py \
+		tests/test_parse_properties.py \
 		tests/test_search.py tests/test_page_variants.py tests/test_page_speed.py \
-		-k "fuzz or any_text or generated or mutated or random or repeated"
+		-k "fuzz or any_text or generated or mutated or random or repeated" \
+		--hypothesis-show-statistics --durations=0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

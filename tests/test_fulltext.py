@@ -214,6 +214,9 @@ def test_a_read_only_file_keeps_its_older_rows(
 
     def read_only(path: Any, **kwargs: Any) -> sqlite3.Connection:
         conn: sqlite3.Connection
+        if kwargs.pop("uri", False):  # a URI the store opens read-only already
+            conn = real_connect(path, uri=True, **kwargs)
+            return conn
         if how == "mode=ro":  # as a file the user may not write (root may write any)
             conn = real_connect(f"file:{path}?mode=ro", uri=True, **kwargs)
         else:

@@ -89,11 +89,21 @@ FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Outp
 # about 0.5 ms. 50 is a screenful or two and the whole real catalog (43
 # pages). Machine formats give every row.
 TABLE_ROWS = 50
+# A count larger than any catalog means "all": capped here, so that SQLite
+# (64-bit integers) never sees 10**30.
+MOST = 1_000_000_000
+
+
+def capped(value: int | None) -> int | None:
+    return None if value is None else min(value, MOST)
+
+
 LimitOption = Annotated[
     int | None,
     typer.Option(
         "--limit",
         min=1,
+        callback=capped,
         help=_("At most this many entries [default: all; a table shows {rows}].").format(
             rows=TABLE_ROWS
         ),
@@ -146,18 +156,23 @@ def default_db() -> Path:
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    typer.echo(f"tilflytting: {message}", err=True)
+    from tilflytting.core.fold import strip_controls  # a path or value typed may hold anything
+
+    typer.echo(f"tilflytting: {strip_controls(message)[0]}", err=True)
     raise typer.Exit(code)
 
 
 @contextmanager
-def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
-    """The store, with database problems turned into one clear line."""
+def opened(db: Path | None, create: bool = False, write: bool = False) -> Iterator[Store]:
+    """The store, with database problems turned into one clear line. A
+    command that only reads (not `create`, not `write`) opens a file it
+    cannot write read-only."""
     from tilflytting.store.database import Store, StoreError, StoreMissing
+    from tilflytting.store.errors import describe
 
     path = db or default_db()
     try:
-        store = Store.open(path, create=create)
+        store = Store.open(path, create=create, write=create or write)
     except StoreMissing:
         fail(
             _("no catalog database at {path}; create one with: tilflytting import").format(
@@ -178,9 +193,10 @@ def opened(db: Path | None, create: bool = False) -> Iterator[Store]:
     try:
         yield store
     except sqlite3.DatabaseError as exc:
-        # Read-only file, full disk, lock held too long: one line, no traceback;
-        # the transaction was rolled back, so nothing is half-written.
-        fail(_("database error on {path}: {error}").format(path=path, error=exc))
+        # Read-only file, full disk, lock held too long: one line naming the
+        # cause, no traceback; the transaction was rolled back, so nothing is
+        # half-written.
+        fail(describe(exc, path))
     finally:
         store.close()
 
@@ -334,8 +350,13 @@ def _values(*names: str, help: str, completes: str) -> tuple[Any, Any]:
     return Annotated[list[str] | None, option], None
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years a project's period may hold
+
+
 def _year(*names: str, help: str) -> tuple[Any, Any]:
-    return Annotated[int | None, typer.Option(*names, help=_(help))], None
+    shown = f"{_(help).rstrip('.')}; {FIRST_YEAR}–{LAST_YEAR}."
+    option = typer.Option(*names, help=shown, min=FIRST_YEAR, max=LAST_YEAR)
+    return Annotated[int | None, option], None
 
 
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
@@ -491,7 +512,10 @@ def summarise_command(
         ),
     ] = None,
     top: Annotated[
-        int | None, typer.Option("--top", min=1, help=_("Only the N most used terms per list."))
+        int | None,
+        typer.Option(
+            "--top", min=1, callback=capped, help=_("Only the N most used terms per list.")
+        ),
     ] = None,
     folketall: Annotated[
         bool,
@@ -530,7 +554,9 @@ def similar_command(
             help=_("The entry to find others like: slug, title, municipality."), click_type=ENTRY
         ),
     ],
-    limit: Annotated[int, typer.Option("--limit", min=1, help=_("How many to show."))] = 10,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, callback=capped, help=_("How many to show."))
+    ] = 10,
     fmt: FormatOption = ListFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -582,7 +608,7 @@ def remove_command(
     from tilflytting.ingest.importer import remove_entries
     from tilflytting.query.lookup import resolve_one
 
-    with opened(db) as store:
+    with opened(db, write=True) as store:
         found = output.answer(lambda: dict(resolve_one(store, name) for name in entries))
         remove_entries(store, list(found))
     for slug in found.values():
@@ -787,6 +813,16 @@ def export_command(
             click_type=Completes("by-export"),
         ),
     ] = "fylke",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help=_(
+                "yaml, html: write into a folder that is not empty and was not made by an "
+                "export (files of the same names are replaced, the others stay)."
+            ),
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     from tilflytting.cli import output
@@ -798,7 +834,9 @@ def export_command(
         filters, notes = output.answer(lambda: resolve_filters(request, store))
         output.notes(notes)
         chosen = output.answer(lambda: selection(store, filters, fmt.value))
-    done = output.answer(lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by))
+    done = output.answer(
+        lambda: export(chosen, fmt.value, out, long=long, excel=excel, by=by, force=force)
+    )
     output.exported(done)
 
 
@@ -836,7 +874,7 @@ def vocab_command(
     from tilflytting.ingest.importer import reapply_vocabulary
     from tilflytting.query import lookup as query
 
-    with opened(db) as store:
+    with opened(db, write=apply) as store:
         if apply:
             changed = reapply_vocabulary(store)
             output.message(
@@ -885,7 +923,7 @@ def _check(paths: list[Path]) -> list[tuple[Any, Any]]:
 
     report = ImportReport(dry_run=True)
     files = find_files(paths, report)
-    return [(problem, None) for problem in report.problems] + [
+    return [(problem, None) for problem in [*report.problems, *report.skipped]] + [
         check_file(path, source) for source, path in files.items()
     ]
 

@@ -11,11 +11,15 @@ extras (`[default: ...]`) use gettext and get this program's function.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import IO, Any
 
+from tilflytting.core.fold import strip_controls
 from tilflytting.core.i18n import N_, _, ngettext
 from tilflytting.core.i18n import localise as localise_text
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # What Click and Typer print, as templates `localise` can recognise.
 MESSAGES = (
@@ -61,10 +65,14 @@ def localise() -> None:
         if "ngettext" in module.__dict__:
             module.ngettext = ngettext  # type: ignore[attr-defined]
     try:
-        from typer._click import core, exceptions, formatting, utils
+        from typer._click import core, exceptions, formatting, types, utils
     except ImportError:  # a Typer that uses Click itself: Click's gettext did it above
+        import click.types
+
+        only_text(click.types)
         return
     _patch(core, exceptions, formatting, utils)
+    only_text(types)
 
 
 def _patch(core: Any, exceptions: Any, formatting: Any, utils: Any) -> None:
@@ -92,13 +100,30 @@ def _patch(core: Any, exceptions: Any, formatting: Any, utils: Any) -> None:
                     command=self.ctx.command_path, option=self.ctx.help_option_names[0]
                 )
             utils.echo(f"{self.ctx.get_usage()}\n{hint}\n", file=file, color=color)
-        text = localise_text(self.format_message())
+        text = strip_controls(localise_text(self.format_message()))[0]  # a value typed
         utils.echo(_("Error: {message}").format(message=text), file=file, color=color)
 
     def show_error(self: Any, file: IO[Any] | None = None) -> None:
         file = file or exceptions.get_text_stderr()
-        text = localise_text(self.format_message())
+        text = strip_controls(localise_text(self.format_message()))[0]  # a value typed
         utils.echo(_("Error: {message}").format(message=text), file=file)
 
     exceptions.UsageError.show = show_usage_error
     exceptions.ClickException.show = show_error
+
+
+def only_text(types: Any) -> None:
+    """A text argument must be text: bytes that are not UTF-8 (`show
+    $'\\xff'`), which Python keeps as lone surrogates, are a usage error (exit
+    2) before any command sees them. Paths are not text: a file name may be
+    any bytes, and path arguments keep them."""
+    plain = types.StringParamType.convert
+
+    def convert(self: Any, value: Any, param: Any, ctx: Any) -> Any:
+        converted = plain(self, value, param, ctx)
+        if isinstance(converted, str) and _SURROGATE.search(converted):
+            shown = converted.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            self.fail(_("'{value}' is not UTF-8 text").format(value=shown), param, ctx)
+        return converted
+
+    types.StringParamType.convert = convert

@@ -175,7 +175,7 @@ def checked(files: list[tuple[FileResult, Entry | None]], fmt: str) -> None:
 def import_report(report: ImportReport) -> None:
     """One `FILE:LINE: level: message` line per problem, then the counts."""
     lines = []
-    for result in [*report.problems, *report.results]:
+    for result in [*report.problems, *report.skipped, *report.results]:
         lines += _problem_lines(result)
     _print_problems(lines)
     counts = [
@@ -216,8 +216,7 @@ def _title(report: ImportReport) -> str:
 
 def exported(done: Exported) -> None:
     """Text to stdout, or one line on stderr saying what was written."""
-    for note in done.notes:
-        message(note)
+    notes(done.notes)
     if done.text is not None:
         sys.stdout.write(done.text)
     elif len(done.files) == 1:

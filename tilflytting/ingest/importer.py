@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from tilflytting.core import clock
+from tilflytting.core.files import irregular, not_a_file, read_limited
 from tilflytting.core.i18n import N_
 from tilflytting.core.merge import ROLES, merge
 from tilflytting.core.model import Entry, Problem, Source
@@ -43,7 +45,7 @@ from tilflytting.store.writes import url_key
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.
-PARSER_VERSION = 4
+PARSER_VERSION = 5  # 5: YAML text sanitised as pages are; slugs made safe names
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
 # Files read and parsed before the write lock is taken: about 10 kB of
@@ -69,6 +71,7 @@ class FileResult:
 class ImportReport:
     results: list[FileResult] = field(default_factory=list)
     problems: list[FileResult] = field(default_factory=list)  # paths that are not files
+    skipped: list[FileResult] = field(default_factory=list)  # pipes, devices in a folder
     pruned: list[str] = field(default_factory=list)
     dry_run: bool = False
     rolled_back: bool = False
@@ -107,6 +110,8 @@ def find_files(paths: list[Path], report: ImportReport) -> dict[str, Path]:
                 report.problems.append(
                     _path_problem(path, N_("not an entry file (.txt, .yaml, .yml)"))
                 )
+        elif (what := irregular(path)) is not None:  # a named pipe, /dev/zero: never opened
+            report.problems.append(_path_problem(path, not_a_file(what)))
         else:
             report.problems.append(_path_problem(path, N_("no such file or folder")))
     return dict(sorted(found.items(), key=lambda pair: pair[1]))
@@ -125,7 +130,13 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
         dirs.sort()
         for name in sorted(files):
             if Path(name).suffix.lower() in SUFFIXES and not name.startswith("."):
-                yield Path(root) / name
+                path = Path(root) / name
+                what = irregular(path)  # a named pipe would block the import: skipped
+                if what is None:
+                    yield path  # a file (or one that cannot be examined: its read says why)
+                else:
+                    problem = Problem(N_("skipped: {why}").format(why=not_a_file(what)))
+                    report.skipped.append(FileResult(str(path), "skipped", None, [problem]))
 
 
 def _path_problem(path: Path, message: str) -> FileResult:
@@ -151,8 +162,7 @@ def _parse(path: Path, data: bytes, real: str, digest: str | None = None) -> Ent
 
 
 def _read_limited(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+    data = read_limited(path, MAX_FILE_BYTES)  # a regular file only: never blocks
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(
             N_("file is larger than the {size} MB limit").format(
@@ -232,13 +242,8 @@ def _job(
             source = Source(real, digest, "", kind)  # type: ignore[arg-type]
             return _Copy(path, _sourced(source, role), copies[digest])
         entry = _parse(path, data, real, digest)
-    except (PageError, EntryFormatError) as exc:
-        return _failed(path, [Problem(str(exc), exc.line, "error")])
-    except (DecodeError, ValueError) as exc:
-        return _failed(path, [Problem(str(exc), None, "error")])
-    except OSError as exc:
-        problem = Problem(N_("cannot read: {error}").format(error=exc.strerror), None, "error")
-        return _failed(path, [problem])
+    except Exception as exc:  # one bad file never sinks the others: its error line
+        return _failed(path, [file_problem(exc)])
     if any(p.level == "error" for p in entry.problems):
         return _failed(path, entry.problems)
     assert entry.source is not None
@@ -246,6 +251,24 @@ def _job(
         entry.url = entry.source.url = urls.url(path)
     _sourced(entry.source, role)
     return _Parsed(path, entry)
+
+
+def file_problem(exc: Exception) -> Problem:
+    """What went wrong reading or parsing one file, as its error line. Any
+    exception at all: whatever a file holds, the import goes on with the
+    others (exit 3); only the database failing stops it."""
+    if isinstance(exc, PageError | EntryFormatError):
+        return Problem(str(exc), exc.line, "error")
+    if isinstance(exc, DecodeError | ValueError):  # incl. a pipe or a device: NotRegularFile
+        return Problem(str(exc), None, "error")
+    if isinstance(exc, OSError):
+        return Problem(N_("cannot read: {error}").format(error=exc.strerror or exc), None, "error")
+    if isinstance(exc, RecursionError):
+        return Problem(N_("nested too deeply to read"), None, "error")
+    name = type(exc).__name__
+    return Problem(
+        N_("cannot read this file: {error}").format(error=f"{name}: {exc}"[:200]), None, "error"
+    )
 
 
 def _failed(path: Path, problems: list[Problem]) -> _Unchanged:
@@ -275,14 +298,15 @@ class _IndexFiles:
 
 def _read_index(path: Path) -> dict[str, str]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = csv.DictReader(handle, delimiter="\t")
-            return {
-                (row.get("slug") or "").strip(): (row.get("url") or "").strip()
-                for row in rows
-                if (row.get("slug") or "").strip() and (row.get("url") or "").strip()
-            }
-    except (OSError, UnicodeDecodeError, csv.Error):
+        # A regular file only, and no larger than a page may be: never blocks.
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig")
+        rows = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t")
+        return {
+            (row.get("slug") or "").strip(): (row.get("url") or "").strip()
+            for row in rows
+            if (row.get("slug") or "").strip() and (row.get("url") or "").strip()
+        }
+    except (OSError, ValueError, csv.Error):  # incl. UnicodeDecodeError, a named pipe
         return {}
 
 
@@ -328,13 +352,8 @@ def check_file(path: Path, source: str | None = None) -> tuple[FileResult, Entry
     them (status "checked", or "failed" when any problem is an error)."""
     try:
         _, entry = read_entry(path, source)
-    except (PageError, EntryFormatError) as exc:
-        return FileResult(str(path), "failed", None, [Problem(str(exc), exc.line, "error")]), None
-    except (DecodeError, ValueError) as exc:
-        return FileResult(str(path), "failed", None, [Problem(str(exc), None, "error")]), None
-    except OSError as exc:
-        problem = Problem(N_("cannot read: {error}").format(error=exc.strerror), None, "error")
-        return FileResult(str(path), "failed", None, [problem]), None
+    except Exception as exc:  # as import reports it: one line, never a traceback
+        return FileResult(str(path), "failed", None, [file_problem(exc)]), None
     failed = any(p.level == "error" for p in entry.problems)
     status = "failed" if failed else "checked"
     return FileResult(str(path), status, entry.slug, entry.problems), entry

@@ -21,9 +21,10 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from tilflytting.core.fold import fold, key, slugify
+from tilflytting.core.fold import fold, key
 from tilflytting.core.i18n import N_
 from tilflytting.core.model import LISTS, Entry, Item, Place, Problem
+from tilflytting.core.names import safe_name
 from tilflytting.reference.places import (
     Kommune,
     Reference,
@@ -82,7 +83,9 @@ def normalise(entry: Entry, source_text: str | None = None) -> Entry:
     """Fill in slug, places, region and list terms. Mutates and returns
     `entry`. `source_text`, the file as read, gives each place's line."""
     ref = reference()
-    entry.slug = entry.slug or slugify(entry.title)
+    # A slug made from the title follows the file-name rule (core/names.py);
+    # a stated one was checked when its file was read.
+    entry.slug = entry.slug or safe_name(entry.title)
     # A page never comes with a region: only a YAML entry states one.
     found = _stated(entry, ref) if entry.stated_places or entry.stated_counties else []
     if not found and entry.region and not (entry.stated_places or entry.stated_counties):

@@ -9,14 +9,16 @@ key and the line. Values are then loaded with `yaml.safe_load` only.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from tilflytting.core.fold import key
+from tilflytting.core.fold import key, strip_controls
 from tilflytting.core.i18n import N_
 from tilflytting.core.model import LISTS, Entry, Item, Project
+from tilflytting.core.names import name_problem, safe_name
 from tilflytting.reference.places import reference
 
 STR = "tag:yaml.org,2002:str"
@@ -44,6 +46,9 @@ SCHEMA_KEYS = (
     "url",
 )
 PROJECT_KEYS = ("navn", "fra", "til", "pagaende", "periode")
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # as ingest/periods.py reads a page's years
+_YEAR = re.compile(r"[0-9]{4}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 ITEM_KEYS = ("tekst", "term", "avkortet")
 
 
@@ -63,6 +68,7 @@ class _Validator:
     def __init__(self) -> None:
         self.seen: set[int] = set()
         self.lines: dict[str, int] = {}  # "aktiviteter[2]" -> its line, for provenance
+        self.controls: list[int] = []  # lines of text with control characters
 
     def visit(self, node: yaml.Node, where: str = "") -> None:
         # PyYAML composes an alias as the node it points to; meeting a node
@@ -108,6 +114,8 @@ class _Validator:
     def scalar(self, node: yaml.Node, tags: tuple[str, ...], where: str) -> None:
         self.visit(node, where)
         if isinstance(node, yaml.ScalarNode) and node.tag in tags:
+            if node.tag == STR:
+                self.text(node, where)
             return
         want = {STR: "text", INT: "a year", BOOL: "true or false", NULL: "empty"}
         expected = " or ".join(want[t] for t in tags if t in want)
@@ -128,6 +136,20 @@ class _Validator:
             _line(node),
         )
 
+    def text(self, node: yaml.ScalarNode, where: str) -> None:
+        """Text that is no text (a lone surrogate, from an escape such as
+        `"\\ud800"`) is an error; control characters are noted, to be removed."""
+        value = str(node.value)
+        if _SURROGATE.search(value):
+            raise EntryFormatError(
+                N_("'{where}' holds a lone surrogate (an escape such as \\ud800), not text").format(
+                    where=where
+                ),
+                _line(node),
+            )
+        if strip_controls(value)[1]:
+            self.controls.append(_line(node))
+
     def sequence(self, node: yaml.Node, where: str, each: Callable[[yaml.Node, str], None]) -> None:
         self.visit(node, where)
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
@@ -138,9 +160,9 @@ class _Validator:
             each(child, f"{where}[{index}]")
 
 
-def _validate(root: yaml.Node) -> dict[str, int]:
-    """Check the whole document; return the line of each key and list element
-    (`tittel`, `aktiviteter[2]`, `prosjekter[0]`)."""
+def _validate(root: yaml.Node) -> _Validator:
+    """Check the whole document; the validator keeps the line of each key and
+    list element (`tittel`, `aktiviteter[2]`, `prosjekter[0]`)."""
     check = _Validator()
     fields = check.mapping(root, SCHEMA_KEYS, "the entry")
     if "tittel" not in fields:
@@ -163,7 +185,9 @@ def _validate(root: yaml.Node) -> dict[str, int]:
             check.sequence(fields[name], name, lambda n, w: _item(check, n, w))
     if "prosjekter" in fields:
         check.sequence(fields["prosjekter"], "prosjekter", lambda n, w: _project(check, n, w))
-    return check.lines
+    if isinstance(fields.get("slug"), yaml.ScalarNode) and fields["slug"].tag == STR:
+        _slug(fields["slug"])
+    return check
 
 
 def _item(check: _Validator, node: yaml.Node, where: str) -> None:
@@ -185,19 +209,68 @@ def _project(check: _Validator, node: yaml.Node, where: str) -> None:
             N_("'{where}' has no 'navn' (name)").format(where=where), _line(node)
         )
     check.scalar(fields["navn"], (STR,), f"{where}.navn")
+    years = {}
     for name in ("fra", "til"):
         if name in fields:
             check.scalar(fields[name], (INT, NULL), f"{where}.{name}")
+            if fields[name].tag == INT:
+                years[name] = _year(fields[name], f"{where}.{name}")
+    if "fra" in years and "til" in years and years["til"] < years["fra"]:
+        raise EntryFormatError(
+            N_("'{where}' ends ({end}) before it starts ({start})").format(
+                where=where, end=years["til"], start=years["fra"]
+            ),
+            _line(fields["til"]),
+        )
     if "pagaende" in fields:
         check.scalar(fields["pagaende"], (BOOL,), f"{where}.pagaende")
     if "periode" in fields:
         check.scalar(fields["periode"], (STR,), f"{where}.periode")
 
 
+def _year(node: yaml.Node, where: str) -> int:
+    """A project's year: four digits, 1900-2100. YAML 1.1 reads `20:08` as
+    1208 (base 60), `0x7d8` and `-2008` as numbers too: all refused."""
+    value = str(node.value)
+    if not _YEAR.fullmatch(value):
+        raise EntryFormatError(
+            N_("'{where}': {value} is not a year; write four digits, e.g. 2008").format(
+                where=where, value=value[:20]
+            ),
+            _line(node),
+        )
+    year = int(value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise EntryFormatError(
+            N_("'{where}': {year} is not a year between {first} and {last}").format(
+                where=where, year=year, first=FIRST_YEAR, last=LAST_YEAR
+            ),
+            _line(node),
+        )
+    return year
+
+
+def _slug(node: yaml.Node) -> None:
+    """A stated slug must be a safe file name (core/names.py)."""
+    slug = str(node.value).strip()
+    if not slug:
+        return  # empty: made from the title
+    problem = name_problem(slug)
+    if problem:
+        raise EntryFormatError(
+            N_("'slug': '{slug}' cannot name a file: {problem}; for example '{safe}'").format(
+                slug=strip_controls(slug[:60])[0], problem=problem, safe=safe_name(slug)
+            ),
+            _line(node),
+        )
+
+
 def parse_yaml(text: str) -> Entry:
     """Read one YAML entry; raise EntryFormatError naming the line at fault."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise EntryFormatError(N_("YAML nested too deeply"), None) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -206,9 +279,31 @@ def parse_yaml(text: str) -> Entry:
         ) from exc
     if root is None:
         raise EntryFormatError(N_("the file is empty"), None)
-    lines = _validate(root)
+    check = _validate(root)
     data = yaml.safe_load(text)
-    return _entry(data, lines)
+    removed = 0
+    if check.controls:
+        data, removed = _without_controls(data)
+    entry = _entry(data, check.lines)
+    if removed:
+        entry.warn(
+            N_("removed {count} control character(s)").format(count=removed), check.controls[0]
+        )
+    return entry
+
+
+def _without_controls(value: Any) -> tuple[Any, int]:
+    """`value` with control characters taken out of every text in it (the
+    one rule of core/fold.py, as for pages), and how many went."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        items = [_without_controls(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        fields = {k: _without_controls(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in fields.items()}, sum(n for _, n in fields.values())
+    return value, 0
 
 
 def _entry(data: dict[str, Any], lines: dict[str, int]) -> Entry:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tilflytting.core.clock import CATALOG_YEAR, this_year
-from tilflytting.core.i18n import N_, _
+from tilflytting.core.i18n import N_, _, localise
 from tilflytting.core.model import Entry, Place, SearchFilters
 from tilflytting.query.lookup import QueryError, UsageError, show_entry
 from tilflytting.query.results import (
@@ -86,7 +86,7 @@ def checked_update(path: Path) -> int:
     except ValueError as exc:
         raise QueryError(
             _("{path}: {error}; the population figures were not changed").format(
-                path=path, error=exc
+                path=path, error=localise(str(exc))
             )
         ) from None
 

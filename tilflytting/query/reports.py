@@ -96,7 +96,18 @@ def similar(
 ) -> SimilarResult:
     """Entries most like one, by shared terms weighted so that rare terms count
     more (inverse document frequency): sum of shared weights / sum of all."""
-    target = show_entry(store, name).entry
+    return similar_to(store, show_entry(store, name).entry, filters, limit, notes)
+
+
+def similar_to(
+    store: Store,
+    target: Entry,
+    filters: SearchFilters,
+    limit: int = 10,
+    notes: list[str] | None = None,
+) -> SimilarResult:
+    """`similar` for an entry already found (the site asks it for every
+    entry, whatever its slug: a stored slug need not be one a user could type)."""
     total = max(store.entries_with_terms(), 1)
     frequency = {
         (liste, term): entries

@@ -20,7 +20,7 @@ from tilflytting.core.fold import fold
 from tilflytting.core.model import Entry, Place, Project, SearchFilters
 from tilflytting.query.lookup import QueryError
 from tilflytting.query.population import Named, entry_population, summary_line
-from tilflytting.query.reports import similar
+from tilflytting.query.reports import similar_to
 from tilflytting.query.results import (
     FolketallResult,
     PlaceCount,
@@ -48,7 +48,7 @@ def site_data(
     pages = [
         SitePage(
             entry,
-            similar(store, entry.slug, filters, limit=SIMILAR).hits,
+            similar_to(store, entry, filters, limit=SIMILAR).hits,
             summary_line(entry, until_today),
             _population(entry, until_today, named),
             sorted({p.start for p in entry.projects if p.start}),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tilflytting.core.clock import CATALOG_YEAR
+from tilflytting.core.files import read_limited
 from tilflytting.core.i18n import _
 from tilflytting.core.paths import user_dir
 from tilflytting.reference.places import Kommune, data_dir, reference
@@ -413,11 +414,19 @@ def canonical(rows: dict[str, Series]) -> str:
     return "\n".join(lines) + "\n"
 
 
+MAX_UPDATE_BYTES = 20_000_000
+
+
 def update(path: Path) -> int:
     """Check `path` and make it the population file, written back in the
     canonical form; the old one stays until the new one has passed every
     check. Returns the number of rows."""
-    text = path.read_text(encoding="utf-8-sig")
+    # A regular file only (a named pipe would block, /dev/zero never end), and
+    # no larger than a hundred times the bundled figures.
+    data = read_limited(path, MAX_UPDATE_BYTES)
+    if len(data) > MAX_UPDATE_BYTES:
+        raise ValueError(_("larger than {size} MB").format(size=MAX_UPDATE_BYTES // 1_000_000))
+    text = data.decode("utf-8-sig")
     bundled = PopulationData(bundled_file().read_text(encoding="utf-8")).rows
     rows = parse_csv(text, bundled)
     target = user_file()

@@ -23,8 +23,9 @@ from typing import Any
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -84,11 +85,28 @@ def stdout() -> Console:
     return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
+class Safe:
+    """A renderable whose every piece of text goes through the one
+    sanitiser (core/fold.py `strip_controls`, as `clean`) on its way out,
+    whatever made it: the last guard before the terminal. Rich's own
+    control codes (styles, cursor moves) are not text and pass."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.inner, options):
+            if segment.control or (segment.text.isascii() and segment.text.isprintable()):
+                yield segment
+            else:
+                yield Segment(clean(segment.text), segment.style)
+
+
 def print_result(result: Result) -> None:
     console = stdout()
     # One print of the whole: each print costs a render pass and a write
     # (`show` prints about 20 parts: 0.7 ms less).
-    console.print(Group(*render(result, console.width)))
+    console.print(Group(*(Safe(part) for part in render(result, console.width))))
 
 
 def render(result: Result, width: int) -> list[RenderableType]:
@@ -202,7 +220,7 @@ def grid_view(grid: Grid, width: int) -> list[RenderableType]:
     """The grid as a table that fits `width`, or stacked when none fits."""
     parts: list[RenderableType] = []
     if grid.title:
-        parts.append(Text(grid.title, style="bold"))
+        parts.append(t(grid.title, "bold"))
     widths = layout(grid, width)
     if widths is None:
         parts += _stacked(grid)
@@ -211,7 +229,7 @@ def grid_view(grid: Grid, width: int) -> list[RenderableType]:
         for index, (header, kind) in enumerate(zip(grid.headers, grid.kinds, strict=True)):
             justify = grid.justify[index] if grid.justify else "left"
             table.add_column(
-                header,
+                t(header),
                 width=widths[index],
                 no_wrap=kind in NO_WRAP,
                 overflow="fold",
@@ -221,7 +239,7 @@ def grid_view(grid: Grid, width: int) -> list[RenderableType]:
             table.add_row(*(_indented(cell) for cell in row))
         parts.append(table)
     if grid.caption:
-        parts.append(Text(grid.caption, style="dim"))
+        parts.append(t(grid.caption, "dim"))
     parts.append(Text(""))
     return parts
 
@@ -250,7 +268,7 @@ def _stacked(grid: Grid) -> list[RenderableType]:
                 cell = cell.copy()
                 cell.stylize("bold")
             if cell.plain.strip():
-                label = f"{header.replace(chr(10), ' / ')}: " if header.strip() else ""
+                label = f"{clean(header).replace(chr(10), ' / ')}: " if header.strip() else ""
                 value = Text(" · ").join(cell.split("\n"))
                 lines.append(Text.assemble((label, "dim"), value))
         blocks.append(Text("\n").join(lines))
@@ -287,7 +305,7 @@ def section_grid(section: Section) -> Grid:
 def section_view(section: Section | Grid, width: int) -> list[RenderableType]:
     grid = section if isinstance(section, Grid) else section_grid(section)
     if not grid.rows and isinstance(section, Section):
-        return [Text(section.title, style="bold"), t(section.empty or _("No rows."), "yellow")]
+        return [t(section.title, "bold"), t(section.empty or _("No rows."), "yellow")]
     return grid_view(grid, width)
 
 
@@ -748,16 +766,16 @@ def summary_panel(counts: list[tuple[str, str, int]], title: str) -> Group:
     table = Table.grid(padding=(0, 2))
     styles = {"failed": "red", "added": "green", "updated": "cyan"}
     for key, label, count in counts:
-        table.add_row(Text(label, style=styles.get(key, "")), number(count))
-    return Group(Text(title, style="bold"), table)
+        table.add_row(t(label, styles.get(key, "")), number(count))
+    return Group(t(title, "bold"), table)
 
 
 def print_wrapped(lines: list[str]) -> None:
     """Messages on stderr, each wrapped at word boundaries."""
     console = Console(stderr=True, highlight=False, markup=False, emoji=False)
     for line in lines:
-        console.print(Text(line))
+        console.print(Safe(t(line)))
 
 
 def print_summary(counts: list[tuple[str, str, int]], title: str) -> None:
-    Console(stderr=True, highlight=False).print(summary_panel(counts, title))
+    Console(stderr=True, highlight=False).print(Safe(summary_panel(counts, title)))

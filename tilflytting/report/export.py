@@ -8,6 +8,9 @@ Part of the output layer: it writes the entries the query layer chose
 
 from __future__ import annotations
 
+import os
+import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from tilflytting.core.model import Entry
 from tilflytting.query.lookup import QueryError
 from tilflytting.query.reports import Selection
 from tilflytting.report.contract import export_json, export_line_json
+from tilflytting.report.files import safe_slugs, write_folder
 from tilflytting.report.formats import dumps, json_lines, markdown_entry, md, write_csv
 from tilflytting.report.tables import entry_rows, item_rows
 from tilflytting.store.database import TALLY_TABLES
@@ -32,7 +36,7 @@ class ExportError(QueryError):
 
 @dataclass
 class Exported:
-    """What an export wrote: files, or text for stdout."""
+    """What an export wrote: files, or text for stdout; notes for stderr."""
 
     files: list[Path] = field(default_factory=list)
     text: str | None = None
@@ -48,47 +52,72 @@ def export(
     long: bool = False,
     excel: bool = False,
     by: str = "fylke",
+    force: bool = False,
 ) -> Exported:
-    """Write what the query layer chose (`Selection`) in format `fmt`."""
+    """Write what the query layer chose (`Selection`) in format `fmt`. A
+    folder (yaml, html) is written by the one confined writer
+    (report/files.py): names from safe slugs, never outside `out`, never
+    half, never over a folder it did not make unless `force`."""
     entries, database = chosen.entries, chosen.database
-    if fmt in FOLDER_FORMATS and out is None:
-        raise ExportError(
-            _("--format {format} writes a folder: give it with --out FOLDER").format(format=fmt)
-        )
-    if fmt == "yaml":
-        return Exported(_yaml_folder(entries, _folder(out)), count=len(entries))
-    if fmt == "html":
-        from tilflytting.report import figures
-        from tilflytting.report.site import INSTALL, site_files
+    if fmt in FOLDER_FORMATS:
+        if out is None:
+            raise ExportError(
+                _("--format {format} writes a folder: give it with --out FOLDER").format(format=fmt)
+            )
+        if fmt == "yaml":
+            named, notes = safe_slugs(entries)
+            written = write_folder(out, _yaml_files(named), force)
+        else:
+            from tilflytting.report import figures
+            from tilflytting.report.site import INSTALL, site_files
 
-        assert chosen.site is not None  # the query layer chose it for "html"
-        written = write_files(_folder(out), site_files(chosen.site))
-        notes = (
-            []
-            if figures.available()
-            else [
-                _("the site is written without figures: they need matplotlib ({command})").format(
-                    command=INSTALL
-                )
-            ]
-        )
+            assert chosen.site is not None  # the query layer chose it for "html"
+            # The site names its pages through site.page_file (safe names).
+            written = write_folder(out, site_files(chosen.site), force)
+            notes = (
+                []
+                if figures.available()
+                else [
+                    _(
+                        "the site is written without figures: they need matplotlib ({command})"
+                    ).format(command=INSTALL)
+                ]
+            )
         return Exported(written, count=len(entries), notes=notes)
     text = _text(entries, fmt, long, excel, by, database)
     if out is None:
         return Exported(text=text, count=len(entries))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8-sig" if excel else "utf-8")
+    _write_file(out, text, "utf-8-sig" if excel else "utf-8")
     return Exported([out], count=len(entries))
 
 
-def _folder(out: Path | None) -> Path:
-    assert out is not None
-    if out.exists() and not out.is_dir():
-        raise ExportError(
-            _("{path} is a file; --out takes a folder for this format").format(path=out)
+def _write_file(out: Path, text: str, encoding: str) -> None:
+    """One file, whole or not at all: written beside it, then moved into
+    place. A path that is not a regular file (`/dev/stdout`, a named pipe)
+    is written to directly."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.exists(out) and not os.path.isfile(out):
+            if os.path.isdir(out):
+                raise ExportError(_("{path} is a folder; give a file name").format(path=out))
+            with open(out, "w", encoding=encoding) as handle:
+                handle.write(text)
+            return
+        target = Path(os.path.realpath(out))  # a link: the file it names is replaced
+        handle_, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".new", dir=target.parent
         )
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+        try:
+            with os.fdopen(handle_, "w", encoding=encoding) as handle:
+                handle.write(text)
+            os.replace(name, target)
+        finally:
+            with suppress(OSError):
+                os.unlink(name)
+    except OSError as exc:
+        raise ExportError(
+            _("cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)
+        ) from None
 
 
 def _text(entries: list[Entry], fmt: str, long: bool, excel: bool, by: str, database: str) -> str:
@@ -107,27 +136,12 @@ def _text(entries: list[Entry], fmt: str, long: bool, excel: bool, by: str, data
     )
 
 
-def write_files(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write {path relative to `folder`: text} into `folder`."""
-    written = []
-    for relative, text in files.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
 # -- YAML -----------------------------------------------------------------------------
-def _yaml_folder(entries: list[Entry], folder: Path) -> list[Path]:
+def _yaml_files(entries: list[Entry]) -> dict[str, str]:
+    """One YAML file per entry, named by its (safe) slug."""
     from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
 
-    written = []
-    for entry in entries:
-        path = folder / f"{entry.slug}.yaml"
-        path.write_text(dump_yaml(entry_to_data(entry)), encoding="utf-8")
-        written.append(path)
-    return written
+    return {f"{entry.slug}.yaml": dump_yaml(entry_to_data(entry)) for entry in entries}
 
 
 # -- Markdown ----------------------------------------------------------------------------

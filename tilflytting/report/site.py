@@ -28,7 +28,6 @@ export.py writes it into the folder.
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -37,6 +36,7 @@ from tilflytting import __version__
 from tilflytting.core.collate import sort_key
 from tilflytting.core.i18n import _, language, localise, ngettext, number
 from tilflytting.core.model import LISTS, Entry, Place
+from tilflytting.core.names import MAX_LENGTH, safe_name
 from tilflytting.query.results import (
     FolketallResult,
     PlaceCount,
@@ -292,10 +292,10 @@ def site_files(site: SiteResult) -> dict[str, str]:
 
 
 def page_file(slug: str) -> str:
-    """An entry page's path in the site, made from its slug: letters,
-    digits and hyphens only (the one place a page's file name is made)."""
-    name = re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-")[:120] or "oppforing"
-    return f"{PAGES}/{name}.html"
+    """An entry page's path in the site, made from its slug by the project's
+    one rule for file names (core/names.py: letters, digits and hyphens, no
+    device names, not too long); the one place a page's file name is made."""
+    return f"{PAGES}/{safe_name(slug)}.html"
 
 
 def page_files(slugs: list[str]) -> dict[str, str]:
@@ -304,7 +304,8 @@ def page_files(slugs: list[str]) -> dict[str, str]:
     names = {}
     for slug in slugs:
         path = page_file(slug)
-        stem, n = path[: -len(".html")], 2
+        # Room for `-NN` within the longest name the writer takes.
+        stem, n = path[: -len(".html")][: len(PAGES) + 1 + MAX_LENGTH - 4].rstrip("-"), 2
         while path in taken:
             path, n = f"{stem}-{n}.html", n + 1
         taken.add(path)

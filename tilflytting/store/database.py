@@ -24,9 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tilflytting.store import counts, schema
+from tilflytting.core.i18n import _
+from tilflytting.store import counts, files, ours, schema
 from tilflytting.store.counts import TALLY_TABLES, Counts, Tallies, term_counts_sql
-from tilflytting.store.errors import StoreError, StoreMissing
+from tilflytting.store.errors import StoreError, StoreMissing, describe
 from tilflytting.store.filters import count_sql, search_sql
 from tilflytting.store.migrations import MIGRATIONS
 from tilflytting.store.reads import Reads
@@ -59,26 +60,85 @@ class Store(Counts, Reads, Writes):
         # Twins an older version made, merged when this file was upgraded:
         # (kept slug, merged slug), for the CLI to report.
         self.merged: list[tuple[str, str]] = []
+        self.read_only = False  # opened read-only: the file cannot be written
 
     @classmethod
-    def open(cls, path: Path, create: bool = False) -> Store:
-        """Open (and upgrade) the database at `path`; create it only if asked."""
-        if not create and not path.exists():
-            raise StoreMissing(f"no catalog database at {path}")
-        if create:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create folder for {path}: {exc.strerror}") from exc
+    def open(cls, path: Path, create: bool = False, write: bool | None = None) -> Store:
+        """Open (and upgrade) the catalog at `path`; create it only if asked.
+        `write` (default: `create`): the caller means to write. A file that is
+        not a catalog (empty, another program's database) is refused before
+        anything is written to it; one that cannot be written (a read-only
+        file or file system, a full disk) is opened read-only for reading."""
+        write = create if write is None else write
+        if str(path) == ":memory:":
+            return cls._connect(path, str(path), uri=False)
+        if not path.exists():
+            if not create:
+                raise StoreMissing(f"no catalog database at {path}")
+            cls._create(path)
+        files.refuse_irregular(path)
+        ours.identify(path)  # a read-only look: never writes, never creates anything
+        if not files.writable(path):
+            if write:
+                files.refuse_read_only(path)
+            return cls._read_only(path)
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            return cls._connect(path, str(path), uri=False)
+        except StoreError as exc:
+            if write or not files.cannot_write(exc.__cause__):
+                raise
+            return cls._read_only(path)  # a full disk: reading still works
+
+    @classmethod
+    def _connect(cls, path: Path, target: str, uri: bool, read_only: bool = False) -> Store:
+        try:
+            conn = sqlite3.connect(
+                target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, uri=uri
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(describe(exc, path)) from exc
+        try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
             store = cls(conn, path)
+            store.read_only = read_only
             store.merged = schema.upgrade(store)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot use {path} as a catalog database: {exc}") from exc
+            conn.close()
+            raise StoreError(describe(exc, path)) from exc
         return store
+
+    @classmethod
+    def _read_only(cls, path: Path) -> Store:
+        """The catalog opened for reading only: nothing is created beside it
+        (no -wal, no -shm) where no other connection is at work."""
+        return cls._connect(path, files.read_only_uri(path), uri=True, read_only=True)
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """A new catalog at `path`, made whole beside it and then linked into
+        place, so that `path` is never a file without the schema (which the
+        next run could not tell from another program's empty file), and two
+        processes creating it at once make one catalog."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                _("cannot create folder for {path}: {error}").format(path=path, error=exc.strerror)
+            ) from exc
+        new = files.temporary_beside(path)
+        try:
+            cls._connect(new, str(new), uri=False).close()
+            files.link_into_place(new, path)
+        except StoreError as exc:  # named by the path asked for, not the new file's
+            cause = exc.__cause__
+            raise StoreError(describe(cause, path) if cause else str(exc)) from cause
+        except OSError as exc:
+            raise StoreError(describe(exc, path)) from exc
+        finally:
+            files.remove_quietly(new)
 
     def close(self) -> None:
         self.conn.close()

@@ -55,15 +55,23 @@ CANNOT_WRITE = (5, 6, 8)
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     try:
         return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY id")]
-    except sqlite3.OperationalError:  # no such table: a new, empty file
-        return []
+    except sqlite3.OperationalError as exc:
+        if not _no_table(exc):
+            raise  # a disk that cannot be read is not a new file
+        return []  # no such table: a new, empty file
 
 
 def meta(conn: sqlite3.Connection) -> dict[str, str]:
     try:
         return dict(conn.execute("SELECT navn, verdi FROM _meta").fetchall())
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
+        if not _no_table(exc):
+            raise
         return {}
+
+
+def _no_table(exc: sqlite3.OperationalError) -> bool:
+    return str(exc).startswith("no such table")
 
 
 def pending(
@@ -80,8 +88,10 @@ def pending(
     unknown = [name for name in recorded if name not in known and name not in ALIASES]
     if unknown:
         raise StoreError(
-            f"{path} was made by a newer version of tilflytting "
-            f"(schema step '{unknown[0]}'); upgrade tilflytting to use it"
+            i18n._(
+                "{path} was made by a newer version of tilflytting (schema step '{step}'); "
+                "upgrade tilflytting to use it; nothing was written to it"
+            ).format(path=path, step=unknown[0])
         )
     applied = {ALIASES.get(name, name) for name in recorded}
     return [(n, f) for n, f in MIGRATIONS[:upto] if n not in applied]
