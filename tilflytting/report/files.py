@@ -24,7 +24,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import shutil
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -211,7 +210,7 @@ def _beside(target: Path, kind: str) -> Path:
     """A new hidden folder beside `target` (the same file system, so that
     moving it is a rename), with the permissions a new folder gets."""
     for _attempt in range(100):
-        folder = target.with_name(f".{target.name}.{secrets.token_hex(4)}.{kind}")
+        folder = target.with_name(f".{target.name}.{os.urandom(4).hex()}.{kind}")
         try:
             folder.mkdir()
             return folder

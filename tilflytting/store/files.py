@@ -4,7 +4,6 @@ written, how to open it read-only, how a new one is made."""
 from __future__ import annotations
 
 import os
-import secrets
 from contextlib import suppress
 from pathlib import Path
 
@@ -71,7 +70,7 @@ def read_only_uri(path: Path) -> str:
 
 
 def temporary_beside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    return path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.new")
 
 
 def link_into_place(new: Path, path: Path) -> None:
