@@ -421,3 +421,43 @@ def test_a_place_known_only_by_a_later_municipality_names_its_2012_ones(
         assert {k.name for k in Named(store)(asked)} == {"Leksvik", "Rissa"}
     finally:
         store.close()
+
+
+# -- the folder is written as an export's is (report/files.py) ---------------------------------
+def test_a_folder_of_other_files_is_refused_unless_forced(catalog: Cli, tmp_path: Path) -> None:
+    mine = tmp_path / "notes.txt"
+    mine.write_text("my notes", "utf-8")
+    (tmp_path / "rapport.md").write_text("my own report", "utf-8")
+    refused = catalog("rapport", "--kommune", "Holtålen", "--out", str(tmp_path))
+    assert refused.exit_code == 2, refused.stderr
+    assert "--force" in refused.stderr and "Traceback" not in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "rapport.md"]
+    assert (tmp_path / "rapport.md").read_text("utf-8") == "my own report"
+    forced = catalog("rapport", "--kommune", "Holtålen", "--out", str(tmp_path), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert mine.read_text("utf-8") == "my notes"  # theirs stay, namesakes are replaced
+    assert "Holtålen" in (tmp_path / "rapport.md").read_text("utf-8")
+
+
+def test_a_report_replaces_the_report_it_wrote(catalog: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    written(catalog, folder)
+    assert (folder / "figurer" / "tidslinje.svg").is_file()
+    # Again, for a selection with fewer figures: the folder holds the new report only.
+    written(catalog, folder, "--målgruppe", "hyttefolk", "--fylke", "Nordland")
+    assert "| entries | 0 |" in (folder / "rapport.md").read_text("utf-8")
+    before = {p.name for p in (folder / "tabeller").iterdir()}
+    assert not any(
+        name.startswith("folketall_") and name != "folketall_oppforinger.csv" for name in before
+    )
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_a_long_slug_names_its_files_within_the_rule() -> None:
+    from tilflytting.core.names import name_problem
+    from tilflytting.report.rapport import _file_key
+
+    for slug in ("a" * 100, "../../etc/passwd", "Con", "", "ab-" * 40):
+        key = _file_key(slug)
+        assert name_problem(key) is None, (slug, key)
+        assert len(f"folketall_{key}") <= 100

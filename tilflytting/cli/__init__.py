@@ -722,6 +722,16 @@ def rapport_command(
             "--format", "-f", help=_("Also print the report to stdout (Markdown, no figures).")
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help=_(
+                "Write into a folder that is not empty and was not made by tilflytting (files "
+                "of the same names are replaced, the others stay)."
+            ),
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     from tilflytting.cli import output
@@ -738,7 +748,7 @@ def rapport_command(
         result = output.answer(lambda: rapport(store, filters, chosen))
     if not result.summary.entries:
         output.message(_("no entries match; the report says so in its numbers"))
-    written = output.answer(lambda: write(result, out, fmt is not None))
+    written = output.answer(lambda: write(result, out, fmt is not None, force))
     if written.text is not None:
         sys.stdout.write(written.text)
     if out is not None:

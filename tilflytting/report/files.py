@@ -118,8 +118,8 @@ def write_folder(target: Path, files: dict[str, str], force: bool = False) -> li
     if state == "foreign" and not force:
         raise UsageError(
             _(
-                "{path} is not empty and was not made by tilflytting export; give a new or "
-                "empty folder, or --force to write into it (files of the same names are replaced)"
+                "{path} is not empty and was not made by tilflytting; give a new or empty "
+                "folder, or --force to write into it (files of the same names are replaced)"
             ).format(path=target)
         )
     try:
@@ -135,7 +135,7 @@ def write_folder(target: Path, files: dict[str, str], force: bool = False) -> li
         if state != "foreign":
             listed = "\n".join(str(p) for p in sorted(relative))
             (staging / MARKER).write_text(
-                f"# Written by tilflytting export: the files below.\n{listed}\n", encoding="utf-8"
+                f"# Written by tilflytting: the files below.\n{listed}\n", encoding="utf-8"
             )
         _move(staging, target, state, relative)
     except OSError as exc:

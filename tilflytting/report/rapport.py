@@ -17,7 +17,6 @@ byte for byte (no dates; the SVG's ids and metadata fixed in figures.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -27,8 +26,10 @@ from tilflytting import __version__
 from tilflytting.core.collate import sort_key
 from tilflytting.core.i18n import N_, _, language, localise, ngettext, number
 from tilflytting.core.model import LISTS
+from tilflytting.core.names import FALLBACK, MAX_LENGTH, safe_name
 from tilflytting.query.lookup import QueryError
 from tilflytting.query.results import FolketallResult, RapportResult, SummaryResult
+from tilflytting.report.files import write_folder
 from tilflytting.report.formats import clean, display, markdown_table, md, write_csv
 from tilflytting.report.tables import (
     Column,
@@ -468,8 +469,10 @@ def _entry_population(report: Report, entry: FolketallResult, drawing: bool) -> 
 
 
 def _file_key(slug: str) -> str:
-    """A slug as part of a file name: letters, digits and hyphens only."""
-    return re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-") or "oppforing"
+    """A slug as part of a file name (`folketall_SLUG.svg`): a safe name
+    (core/names.py), cut so that the whole name stays within the rule's
+    length (a slug an older version stored may break the rule)."""
+    return safe_name(slug)[: MAX_LENGTH - len("folketall_")].strip("-") or FALLBACK
 
 
 # 4. method
@@ -698,41 +701,31 @@ def _html_cell(value: Any, kind: str) -> str:
 
 
 # -- writing -------------------------------------------------------------------------------
-def write(result: RapportResult, out: Path | None, to_stdout: bool) -> Written:
+def write(result: RapportResult, out: Path | None, to_stdout: bool, force: bool = False) -> Written:
     """Write the report into folder `out` (rapport.md, rapport.html, the
-    figures, the CSV files) and/or return its Markdown for stdout."""
+    figures, the CSV files) and/or return its Markdown for stdout. The
+    folder is written as an export's is (report/files.py): whole or not at
+    all, and not into a folder of other files without `force`."""
     if out is None and not to_stdout:
         raise RapportError(_("give a folder with --out DIR, or --format markdown for stdout"))
     report = build(result, files=out is not None)
     written = Written(figures=report.figures, folder=out)
     if out is not None:
-        written.files = _write_folder(report, out)
+        written.files = write_folder(out, _files(report), force)
     if to_stdout:
         written.text = markdown(report, files=out is not None)
     return written
 
 
-def _write_folder(report: Report, out: Path) -> list[Path]:
-    if out.exists() and not out.is_dir():
-        raise RapportError(_("{path} is a file; --out takes a folder").format(path=out))
-    files: dict[Path, str] = {
-        out / "rapport.md": markdown(report, files=True),
-        out / "rapport.html": html(report),
-    }
+def _files(report: Report) -> dict[str, str]:
+    """The report's files, by their path in the folder."""
+    files = {"rapport.md": markdown(report, files=True), "rapport.html": html(report)}
     for block in report.blocks:
         if isinstance(block, Figure) and block.svg is not None:
-            files[out / FIGURES / f"{block.key}.svg"] = block.svg
+            files[f"{FIGURES}/{block.key}.svg"] = block.svg
     for key, section in report.tables:
-        files[out / TABLES / f"{key}.csv"] = write_csv([section])
-    try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise RapportError(
-            _("cannot write {path}: {error}").format(path=exc.filename or out, error=exc.strerror)
-        ) from None
-    return list(files)
+        files[f"{TABLES}/{key}.csv"] = write_csv([section])
+    return files
 
 
 def summary_line(written: Written) -> str:
