@@ -152,6 +152,36 @@ def test_a_maintainers_yaml_correction_wins_over_the_page(
     assert origins["tekst"] == f"{TYNSET}.txt"
 
 
+def test_an_older_bundled_copy_gives_way_to_the_page(
+    cli: Cli, tynset: dict[str, Path], tmp_path: Path
+) -> None:
+    """A bundled file of an older version (its bytes differ from today's,
+    its generated first line does not) is the bundled catalog's, not a
+    maintainer's correction: the page wins over it."""
+    old = tmp_path / "old-install" / "catalog" / f"{TYNSET}.yaml"
+    old.parent.mkdir(parents=True)
+    text = tynset["yaml"].read_text("utf-8").replace("- Vertskapsordning\n", "")
+    old.write_text(bundled.GENERATED + text, "utf-8")
+    assert cli("import", str(old), str(tynset["pages"])).exit_code == 0
+    data = as_json(cli, "show", TYNSET)
+    assert [f["rolle"] for f in data["kilde"]["filer"]] == ["side", "medfulgt"]
+    assert "Vertskapsordning" in [i["tekst"] for i in data["aktiviteter"]]  # the page's list
+    # Without that first line the same file is a maintainer's own, and wins.
+    own = tmp_path / "rettelser" / f"{TYNSET}.yaml"
+    own.parent.mkdir()
+    own.write_text(text, "utf-8")
+    assert cli("import", str(own)).exit_code == 0
+    data = as_json(cli, "show", TYNSET)
+    assert [f["rolle"] for f in data["kilde"]["filer"]][0] == "egen"
+    assert "Vertskapsordning" not in [i["tekst"] for i in data["aktiviteter"]]
+
+
+def test_every_bundled_file_begins_with_the_generated_line() -> None:
+    files = sorted(CATALOG.glob("*.yaml"))
+    assert len(files) == 43
+    assert all(f.read_text("utf-8").startswith(bundled.GENERATED) for f in files)
+
+
 def test_show_sources_names_the_file_of_each_part(
     cli: Cli, tynset: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

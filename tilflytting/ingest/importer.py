@@ -237,7 +237,7 @@ def _job(
         if mine and mine.parser_version == PARSER_VERSION and mine.sha256 == digest:
             return _Unchanged(FileResult(str(path), "unchanged", mine.slug))
         kind = SUFFIXES[path.suffix.lower()]
-        role = role_of(kind, real, digest)
+        role = role_of(kind, real, digest, data)
         if mine is None and digest in copies:
             source = Source(real, digest, "", kind)  # type: ignore[arg-type]
             return _Copy(path, _sourced(source, role), copies[digest])

@@ -44,6 +44,9 @@ class Kommune(NamedTuple):
     merged_into: str
     merged_year: str = ""
     dissolved_year: str = ""
+    parallel_name: str = (
+        ""  # the official name in all its languages: `Gáivuotna - Kåfjord - Kaivuono`
+    )
 
 
 class Fylke(NamedTuple):
@@ -119,6 +122,43 @@ class Reference:
         for kommune in self.kommuner:
             index.setdefault(key(kommune.name), []).append(kommune)
         return index
+
+    @cached_property
+    def by_other_name(self) -> dict[str, list[Kommune]]:
+        """By the names a user may also write: each part of a parallel name
+        (Sami and Kven forms, `Gáivuotna`), and a name held in 2012 that
+        the municipality no longer has (data/tidligere_navn.csv: Nes in
+        Buskerud, now Nesbyen)."""
+        index: dict[str, list[Kommune]] = {}
+        for kommune in self.kommuner:
+            for name in kommune.parallel_name.split(" - "):
+                if name.strip() and key(name) != key(kommune.name):
+                    index.setdefault(key(name), []).append(kommune)
+        by_number = {k.nr_2012: k for k in self.kommuner if k.nr_2012}
+        for row in _rows(data_dir() / "tidligere_navn.csv"):
+            former = by_number.get(row["nr_2012"])
+            if former is not None:
+                index.setdefault(key(row["navn"]), []).append(former)
+        return index
+
+    def named(self, name: str) -> list[Kommune]:
+        """The municipalities a user means by `name`: by their name, or by
+        another name they have or had (`by_other_name`)."""
+        found = self.by_name.get(key(name), [])
+        other = self.by_other_name.get(key(name), [])
+        return found + [k for k in other if k not in found] if other else found
+
+    def counties_over_time(self, kommune: Kommune) -> set[str]:
+        """Every county `kommune` lay in, 2012 to 2024: its own, and those of
+        the municipalities it merged into (Orkdal: Sør-Trøndelag, then, as
+        part of Orkland, Trøndelag)."""
+        found = {kommune.fylke_2012, kommune.fylke_2020, kommune.fylke_2024}
+        for target in kommune.merged_into.split(";"):
+            for candidate in self.by_name.get(key(target), []):
+                if candidate.nr_2020 or candidate.nr_2024 or candidate.merged_into:
+                    found |= self.counties_over_time(candidate)
+                    break
+        return found - {""}
 
     @cached_property
     def by_exact_name(self) -> dict[str, list[Kommune]]:
@@ -220,9 +260,7 @@ class Reference:
             raise UnknownPlace(_unknown(_("unknown county '{name}'"), typed, known))
         names = {f.name for f in rows}
         numbers = {
-            k.nr_2012
-            for k in self.kommuner
-            if k.nr_2012 and names & {k.fylke_2012, k.fylke_2020, k.fylke_2024}
+            k.nr_2012 for k in self.kommuner if k.nr_2012 and names & self.counties_over_time(k)
         }
         # A county-only place of another era is in when most of its county is.
         for column in ("fylke_2012", "fylke_2024"):
@@ -244,12 +282,12 @@ class Reference:
         if typed.isdigit():
             hits = self.by_number.get(typed.zfill(4), [])
         else:
-            hits = self.by_name.get(key(typed), [])
+            hits = self.named(typed)
             qualified = _QUALIFIER.match(typed)
             if not hits and qualified:
                 name = qualified.group(1) or qualified.group(3)
                 where = qualified.group(2) or qualified.group(4)
-                hits = [k for k in self.by_name.get(key(name), []) if self._lies_in(k, where)]
+                hits = [k for k in self.named(name) if self._lies_in(k, where)]
         if not hits:
             names = sorted({k.name for k in self.kommuner})
             raise UnknownPlace(_unknown(_("unknown municipality '{name}'"), typed, names))
@@ -258,8 +296,7 @@ class Reference:
     def _lies_in(self, kommune: Kommune, where: str) -> bool:
         """Whether `kommune` lies in the county (any era) or region `where`."""
         wanted = key(where)
-        counties = {kommune.fylke_2012, kommune.fylke_2020, kommune.fylke_2024} - {""}
-        if any(key(c) == wanted for c in counties):
+        if any(key(c) == wanted for c in self.counties_over_time(kommune)):
             return True
         region = self.region(where)
         return region is not None and kommune.nr_2012 in region.members

@@ -126,12 +126,20 @@ def _id_sets(filters: SearchFilters) -> list[tuple[str, list[Any]]]:
         sql = f"SELECT entry_id FROM items WHERE liste = ? AND ({' OR '.join(parts)})"
         sets.append((sql, [liste, *values, *texts]))
     if filters.counties or filters.county_numbers:
-        # A county of any era: places named for it (2012 or 2024), or
-        # municipalities that lay in it in its own era (their 2012 numbers).
+        # A county of any era: municipalities that lay in it in its own era
+        # (their 2012 numbers), and places with no municipality (a county
+        # named alone) by the county they name: the 2012 county where there
+        # is one, else the 2024 county. A municipality is never taken by its
+        # county's name: `--fylke Hordaland` adds Vestland for the places
+        # that name only Vestland (most of it was Hordaland), which must
+        # not bring in Sogndal, in Sogn og Fjordane in 2012.
         marks, counties = placeholders(filters.counties), filters.counties
         numbers = filters.county_numbers
-        sql = "SELECT entry_id FROM places WHERE "
-        sql += f"fylke_2012 IN ({marks}) OR fylke_2024 IN ({marks})"
+        sql = (
+            "SELECT entry_id FROM places WHERE "
+            f"(fylke_2012 IN ({marks}) AND nummer_2012 IS NULL) "
+            f"OR (fylke_2024 IN ({marks}) AND fylke_2012 IS NULL AND nummer_2012 IS NULL)"
+        )
         if numbers:  # an empty IN () would keep SQLite off the indexes
             sql += f" OR nummer_2012 IN ({placeholders(numbers)})"
         sets.append((sql, [*counties, *counties, *numbers]))
