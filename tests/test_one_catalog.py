@@ -172,7 +172,7 @@ def test_an_older_bundled_copy_gives_way_to_the_page(
     own.write_text(text, "utf-8")
     assert cli("import", str(own)).exit_code == 0
     data = as_json(cli, "show", TYNSET)
-    assert [f["rolle"] for f in data["kilde"]["filer"]][0] == "egen"
+    assert data["kilde"]["filer"][0]["rolle"] == "egen"
     assert "Vertskapsordning" not in [i["tekst"] for i in data["aktiviteter"]]
 
 

@@ -49,6 +49,9 @@ MESSAGES = (
     N_("env var: {var}"),
     N_("required"),
     N_("Aborted!"),
+    # Typer's completion options (help text).
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
 )
 
 

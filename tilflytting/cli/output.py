@@ -76,19 +76,23 @@ def emit(result: Result, fmt: str) -> None:
                 shown[1],
             ).format(shown=shown[0], count=shown[1])
         )
+    empty = _empty(result)
     if fmt == "table":
+        if empty:  # no table at all: the note on stderr says why
+            message(empty)
+            return
         from tilflytting.report import console as render
 
         render.print_result(result)
     else:
         sys.stdout.write(format_result(result, fmt))
-        empty = _empty(result)
         if empty:
             message(empty)
 
 
 def _empty(result: Result) -> str | None:
-    """A note on stderr when a machine format holds no rows."""
+    """A note on stderr when a result holds no rows (the table view prints
+    nothing then; a machine format its empty list)."""
     if isinstance(result, SearchResult) and not result.hits:
         return _("no hits") + (f"; {result.hint}" if result.hint else "")
     if isinstance(result, EntryList) and not result.entries:

@@ -201,6 +201,10 @@ class EntryNotFound(QueryError):
 
 
 # -- vocabulary ----------------------------------------------------------------
+# The lists as a user names them (`--list målgrupper`; the ASCII forms work too).
+LIST_NAMES_SHOWN = ("aktiviteter", "salgsargumenter", "samarbeidspartnere", "målgrupper")
+
+
 def pick_lists(liste: str | None) -> tuple[str, ...]:
     """The lists a `--list` value names (all of them for None): `målgruppe`,
     `målgrupper`, `malgrupper` and `Målgrupper` all name the same list."""
@@ -210,7 +214,7 @@ def pick_lists(liste: str | None) -> tuple[str, ...]:
     if found is None or found not in LISTS:
         raise UsageError(
             _("unknown list '{text}'; choose from {names}").format(
-                text=liste, names=", ".join(LISTS)
+                text=liste, names=", ".join(LIST_NAMES_SHOWN)
             )
         )
     return (found,)

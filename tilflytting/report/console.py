@@ -332,9 +332,6 @@ def _two(first: Any, second: Any, style: str = "cyan") -> Text:
 def list_view(result: EntryList, width: int) -> Iterator[RenderableType]:
     """Slug and title, place and county, the span of project years and the
     size of each list."""
-    if not result.entries:
-        yield Text(_("No entries match."), style="yellow")
-        return
     grid = Grid(
         headers=[_("Slug / title"), _("Municipality / county"), _("Period") + "\nA/S/P/M"],
         kinds=["label", "label", "label"],  # `2005–2012 (3)` may break before `(3)`
@@ -355,18 +352,16 @@ def list_view(result: EntryList, width: int) -> Iterator[RenderableType]:
 
 # -- search ----------------------------------------------------------------------------
 def search_view(result: SearchResult, width: int) -> Iterator[RenderableType]:
-    if not result.hits:
-        yield Text(_("No hits."), style="yellow")
-        if result.hint:
-            yield t(_("Hint: {hint}").format(hint=result.hint), "dim")
-        return
     grid = Grid(
         headers=[_("Slug / title"), _("Municipality / county"), _("Matched")],
         kinds=["label", "label", "text"],
         title=hits_title(len(result.hits), result.total),
     )
+    from tilflytting.reference.vocabulary import vocabulary
+
+    vocab = vocabulary()  # a matched term by its label; a free answer as written
     for hit in result.hits:
-        found = Text("\n").join(t(term, "green") for _liste, term in hit.matched)
+        found = Text("\n").join(t(vocab.label(liste, term), "green") for liste, term in hit.matched)
         if hit.snippet:
             found = Text.assemble(
                 found, "\n" if hit.matched else "", _marked(hit.snippet, result.words)
