@@ -18,7 +18,7 @@ class DecodeError(ValueError):
 
 @dataclass
 class Decoded:
-    text: str
+    text: str  # line ends normalised to LF (`normalise_line_ends`)
     encoding: str
 
 
@@ -29,7 +29,14 @@ _C1_RANGE = bytes(range(0x80, 0xA0))
 
 def decode(data: bytes) -> Decoded:
     """Decode `data`, trying UTF-8 (with or without BOM), UTF-16 with BOM,
-    then Windows-1252 and Latin-1."""
+    then Windows-1252 and Latin-1. CRLF and lone CR line ends become LF, so
+    that no later step takes a CR for a control character."""
+    decoded = _decode(data)
+    decoded.text = normalise_line_ends(decoded.text)
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded:
     if data.startswith(codecs.BOM_UTF8):
         return Decoded(_utf8(data[3:], "UTF-8 with BOM"), "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -76,6 +83,13 @@ def _utf8(data: bytes, label: str) -> str:
         ) from exc
 
 
+def normalise_line_ends(text: str) -> str:
+    """CRLF and a lone CR become LF: the line ends an editor counts, nothing else."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_lines(text: str) -> list[str]:
     """Lines as an editor numbers them: CRLF, CR and LF end a line, nothing else."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return normalise_line_ends(text).split("\n")

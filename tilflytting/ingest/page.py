@@ -15,6 +15,7 @@ each. Two promises hold for any text:
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -22,8 +23,14 @@ from functools import cache, lru_cache
 from tilflytting.core.fold import fold, key, strip_controls
 from tilflytting.core.i18n import N_
 from tilflytting.core.model import LIST_LABELS, LISTS, Entry, Heading, Item, Project
-from tilflytting.ingest.decode import split_lines
-from tilflytting.ingest.periods import Period, find_periods, find_starts, parse_period
+from tilflytting.ingest.decode import normalise_line_ends, split_lines
+from tilflytting.ingest.periods import (
+    ONGOING_ONLY,
+    Period,
+    find_periods,
+    find_starts,
+    parse_period,
+)
 
 # Heading spellings per list (folded). Matching also tolerates small typos.
 HEADINGS: dict[str, tuple[str, ...]] = {
@@ -46,7 +53,14 @@ _FIRST_LETTERS = {variant[:3] for variants in HEADINGS.values() for variant in v
 # Sub-headings of the free text that are known and stay in the text; the
 # period ones also mark lines below them as project periods.
 TEXT_HEADINGS = {"organisering", "mal", "delmal", "arbeidsomrader", "tema"}
-PERIOD_HEADINGS = {"periode", "perioder", "prosjektperiode", "prosjektperioder"}
+PERIOD_HEADINGS = {
+    "periode",
+    "perioder",
+    "periodar",
+    "prosjektperiode",
+    "prosjektperioder",
+    "prosjektperiodar",
+}
 # A word after the first that makes a line a sentence, not a heading.
 _VERBS = {"er", "var", "ble", "blir", "har", "hadde", "vert", "vart", "skal", "kan"}
 _MAX_EXTRA_WORDS = 3
@@ -68,9 +82,11 @@ _BULLET = re.compile(
     rf"^\s*(?:[{_BULLET_CHARS}]|[-*–—](?=\s)|o(?=\s+\S)|\(?(\d{{1,2}})[.)](?=\s))\s*(.*)$"
 )
 # A bullet in the middle of a line: two items (or a heading and an item)
-# written on one line. Only the unmistakable bullet characters count.
-_INNER_BULLET = re.compile(r"(?<=\S)\s+(?=[•▪●◦‣■►\uf0b7]\s)")
-_INNER_BULLET_CHAR = re.compile(r"[•▪●◦‣■►\uf0b7]")
+# written on one line. Only the bullet characters count (no dash, star or
+# `o`: those are words and signs inside a line), with a space on each side:
+# `– Vertskapsordning · Brosyrer og lignende` is two items.
+_INNER_BULLET = re.compile(rf"(?<=\S)\s+(?=[{_BULLET_CHARS}]\s)")
+_INNER_BULLET_CHAR = re.compile(rf"[{_BULLET_CHARS}]")
 _FAGOMRADE = re.compile(r"^\s*fagomr[aå]der?\s*:\s*(.*)$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"”])")
 _INNER_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ«\"”]")
@@ -245,8 +261,10 @@ def parse_page(text: str) -> Entry:
 
 
 def read_page(text: str) -> PageReading:
-    """Parse a page and say where each of its lines went."""
-    text, removed = strip_controls(text.lstrip("\ufeff"))
+    """Parse a page and say where each of its lines went. Line ends are
+    normalised before control characters go: a CR of a CRLF line end is
+    no control character."""
+    text, removed = strip_controls(normalise_line_ends(text.lstrip("\ufeff")))
     parser = _PageParser(_lines(text))
     reading = parser.run()
     if removed:
@@ -264,7 +282,10 @@ class _PageParser:
         self.entry = Entry(title="")
         self.state = _Section()
         self.lists_started = False
-        self.period_mode = False
+        self.period_mode = False  # under a heading of project periods
+        self.period_heading = ""
+        self.period_lines = 0  # lines taken under it so far
+        self.period_gap = False  # a blank line since the last of them
         self.where: dict[int, list[str]] = {}
         self.body: list[Line] = []
         self.next_line: list[int] = []  # index of the next non-blank body line
@@ -403,6 +424,7 @@ class _PageParser:
             line = body[index]
             if line.blank:
                 self.state.blank_since_item = self.state.items > 0
+                self.period_gap = self.period_mode and self.period_lines > 0
                 index += 1
             elif line.bullet is None and (kind := heading_kind(line.text)):
                 self._start_section(kind, line)
@@ -537,23 +559,50 @@ class _PageParser:
         folded = key(line.text[:80])
         if line.bullet is None and folded in PERIOD_HEADINGS | TEXT_HEADINGS:
             self.period_mode = folded in PERIOD_HEADINGS
+            self.period_heading, self.period_lines, self.period_gap = line.text, 0, False
             self.entry.headings.append(Heading(line.text, "tekst", line.no))
             self._went(line, HEADING)
             self._text_line(line)
             return index + 1
+        if self.period_mode and (after := self._period_line(index)):
+            return after
         if _could_head_list(line):
             start = self.next_line[index + 1] if index + 1 < len(self.body) else len(self.body)
             if start < len(self.body) and self._list_starts(start):
                 return self._headed_list(line, start)
         if line.bullet is not None and self.lists_started and not self.period_mode:
             return self._headless_list(index)
-        if self.lists_started and _looks_like_heading(line):
+        if self.lists_started and _looks_like_heading(line) and self._after(index) is not None:
+            # A heading heads something: the body's last line heads nothing
+            # (a page cut off in its last sentence: `Vi vil ha flere innbyg`).
             self.entry.warn(
                 N_("unknown heading '{heading}' kept in the text").format(heading=line.text),
                 line.no,
             )
             self.entry.headings.append(Heading(line.text, "ukjent", line.no))
         self._text_line(line)
+        return index + 1
+
+    def _period_line(self, index: int) -> int:
+        """A line under a heading of project periods: `Name period` or
+        `Name: period`, else kept in the text with a warning. After a blank
+        line only another such line continues the list; anything else ends
+        it (and is read as usual). The index after the line, or 0."""
+        line = self.body[index]
+        if self.period_gap and _explicit_project(line.content, True, self.entry.title) is None:
+            self.period_mode = False
+            return 0
+        found = len(self.explicit_projects)
+        self._text_line(line)
+        if len(self.explicit_projects) == found:
+            self.entry.warn(
+                N_(
+                    "line under heading '{heading}' is no name with a period; kept in the text"
+                ).format(heading=self.period_heading),
+                line.no,
+            )
+        self.period_lines += 1
+        self.period_gap = False
         return index + 1
 
     def _list_starts(self, index: int) -> bool:
@@ -876,20 +925,43 @@ def _project(name: str, period: Period, line: int) -> tuple[Project, list[str]]:
 def _explicit_project(
     content: str, period_mode: bool, title: str
 ) -> tuple[Project, list[str]] | None:
-    """`Name: period`, or in a period section also `Name period`."""
+    """`Name: period`, or under a heading of project periods also `Name
+    period` and `Name (period)`. A period with no year (`pågående`) only
+    there: `Status: pågående` in the text is no project."""
     name, sep, rest = content.rpartition(":")
     if sep and name.strip() and len(rest) < 80 and (period := parse_period(rest)):
         label = name.strip()
         if key(label) in PERIOD_HEADINGS:
             label = title
-        if len(label.split()) <= MAX_NAME_WORDS * 2:
+        has_year = period.start is not None or period.end is not None or bool(period.problems)
+        if len(label.split()) <= MAX_NAME_WORDS * 2 and (has_year or period_mode):
             return _project(label, period, 0)
     if period_mode and len(content) < 300:
-        for period in find_periods(content):
-            tail = content[period.span[1] :].strip(" .")
-            label = content[: period.span[0]].strip(" :–-")
-            if label and not tail:
-                return _project(label, period, 0)
+        return _name_then_period(content)
+    return None
+
+
+# Verbs in the past that make a line before a period a sentence, not a name.
+_PAST = {"varte", "pågikk", "pågjekk", "gikk", "gjekk", "drev", "dreiv", "startet", "starta"}
+
+
+def _name_then_period(content: str) -> tuple[Project, list[str]] | None:
+    """`Bygdeløftet 2008–d.d.`, `Heimattprosjektet fra 2010`, `Jobbsatsinga
+    (2011 – pågående)`: a name, then a period that ends the line."""
+    cuts = [p.span[0] for p in find_periods(content)]
+    cuts += [s.span[0] for s in find_starts(content)]
+    if (bracket := content.rfind("(")) > 0:
+        cuts.append(bracket)
+    if (ongoing := ONGOING_ONLY.search(content)) is not None:
+        cuts.append(ongoing.start())
+    for cut in sorted(set(cuts)):
+        label = content[:cut].strip(" :–—-,")
+        words = label.lower().split()
+        if not label or len(words) > MAX_NAME_WORDS or any(w in _FINITE | _PAST for w in words):
+            continue
+        period = parse_period(content[cut:])
+        if period is not None:
+            return _project(label, period, 0)
     return None
 
 
@@ -909,6 +981,28 @@ _CLAUSE_STOP = {
 }  # fmt: skip
 _FINITE = {"har", "hadde", "er", "var", "ble", "blei", "blir", "vart", "vert", "skal", "kan"}
 _AUXILIARIES = {"blitt", "vorte", "vore", "vært", "hatt", "fått", "vorten", "gjort"}
+# Participles the endings in `_verbish` miss: nynorsk strong and -a verbs
+# (`delteke`, `halde`, `starta`) and bokmål/nynorsk ones in -kt, -pt, -vd.
+_PARTICIPLES = {
+    "teke", "delteke", "motteke", "overteke", "halde", "gjeve", "skrive", "drive", "kome",
+    "komme", "late", "tilbode", "starta", "laga", "jobba", "byrja", "satsa", "skipa", "prøvd",
+    "brukt", "kjøpt", "søkt", "køyrt", "haldt",
+}  # fmt: skip
+# A verb that says the named thing runs or was held: `Fløtt heim har pågått
+# siden 2010`, `... har vorte arrangert sidan 2005`. `Name ... siden YEAR`
+# names a project only with one of them: `Ola har bodd her siden 1991` is
+# about a person. Finite forms (`pågår`) stand where `har` stands.
+_RUNS_FINITE = {
+    "pågår", "pågikk", "pågjekk", "eksisterer", "eksisterte", "finst", "fanst", "arrangeres",
+    "arrangerast", "holdes", "haldast", "gjennomføres", "gjennomførast", "drives", "drivast",
+    "kjøres", "køyrast", "avholdes", "avviklas", "avvikles",
+}  # fmt: skip
+_RUNS = _RUNS_FINITE | {
+    "pågått", "vart", "eksistert", "funnest", "drevet", "drive", "drifta", "driftet", "holdt",
+    "halde", "haldt", "avholdt", "avhalde", "arrangert", "gjennomført", "kjørt", "køyrt",
+    "avviklet", "avvikla",
+}  # fmt: skip
+_RUNS_PHRASES = {("i", "drift"), ("i", "gang")}
 _PARTICLES = {"ut", "opp", "inn", "fram", "frem", "på", "i", "med", "til", "av", "om", "også"}
 _PROJECT_WORD = re.compile(
     r"\b\w*prosjekt(?:et)?\s+((?:[A-ZÆØÅ0-9][\w+]*\s?){1,4})(?:(\w+)\s+(\w+))?"
@@ -1029,15 +1123,42 @@ def _takes_part_name(sentence: str) -> str:
 
 def _subject_name(sentence: str) -> str:
     """`Fløtt heim har pågått siden 2010`: the name before the verb, if it
-    is a name (not `Dette`, `Kommunen` or a municipality)."""
+    is a name (not `Dette`, `Kommunen` or a municipality) and the verb
+    says that it runs or was held (`_RUNS`), not `Ola har bodd her`."""
     words = sentence.split()
-    verb = next((i for i, w in enumerate(words[: MAX_NAME_WORDS + 1]) if w.lower() in _FINITE), 0)
+    verb = next(
+        (
+            i
+            for i, w in enumerate(words[: MAX_NAME_WORDS + 1])
+            if w.lower() in _FINITE or w.lower() in _RUNS_FINITE
+        ),
+        0,
+    )
     if not 1 <= verb <= MAX_NAME_WORDS or not words[0][:1].isupper():
+        return ""
+    if not _says_it_runs(words[verb:]):
         return ""
     name = " ".join(words[:verb]).strip(" ,")
     if key(words[0]) in _GENERIC or _is_place(name):
         return ""
     return name
+
+
+def _says_it_runs(words: list[str]) -> bool:
+    """Whether the verb phrase (from the finite verb up to `siden`) says
+    that something runs or was held."""
+    phrase: list[str] = []
+    for word in words:
+        low = word.lower().strip(",.;:")
+        if low in ("siden", "sidan"):
+            break
+        phrase.append(low)
+    if phrase and phrase[0] in _RUNS_FINITE:
+        return True
+    rest = phrase[1:]
+    return any(w in _RUNS for w in rest) or any(
+        pair in _RUNS_PHRASES for pair in itertools.pairwise(rest)
+    )
 
 
 def _object_name(rest: str) -> str:
@@ -1074,9 +1195,10 @@ def _object_name(rest: str) -> str:
 
 def _verbish(word: str) -> bool:
     """An auxiliary, participle or particle after the verb (`blitt sendt ut`).
-    Participles by their endings: `arrangert`, `startet`, `deltatt`, `sendt`."""
+    Participles by their endings: `arrangert`, `startet`, `deltatt`, `sendt`;
+    nynorsk ones too (`delteke`, `halde`, `vore`, `hatt`: `_PARTICIPLES`)."""
     low = word.lower()
-    if low in _AUXILIARIES or low in _PARTICLES:
+    if low in _AUXILIARIES or low in _PARTICLES or low in _PARTICIPLES:
         return True
     endings = ("ert", "et", "tt", "dt", "dd")
     return low.isalpha() and low.islower() and low.endswith(endings) and len(low) > 3
