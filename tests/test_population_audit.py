@@ -11,13 +11,13 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from tests.conftest import ROOT, Cli, catalog_copy
 from tilflytting.core.collate import sort_key
-from tilflytting.query.population import TOO_FEW, Area, comparison_group
+from tilflytting.query.population import TOO_FEW, Area, Named, comparison_group
 from tilflytting.reference import population as population_data
 from tilflytting.reference.places import reference
 
@@ -108,7 +108,7 @@ def test_fewer_than_five_anywhere_is_no_group() -> None:
     kommuner = tuple(ref.by_2012_number[n] for n in county)
     area = Area("Nordland", kommuner, ("Nordland",), [], False)
     group = comparison_group(
-        area, population_data.population(), (start, 2016), lambda candidates: set()
+        area, population_data.population(), (start, 2016), cast(Named, lambda found: set())
     )
     assert group is not None
     assert group.scope == TOO_FEW and group.members == [] and group.median is None

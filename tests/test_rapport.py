@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import PAGES, ROOT, Cli, copy_db
-from tilflytting.core.collate import sort_key
 from tests.test_export import HOSTILE_TITLE, browser  # noqa: F401  (the browser fixture)
+from tilflytting.core.collate import sort_key
 
 SHARED = ROOT.parent / "shared" / "reference"
 REFERENCE = SHARED if (SHARED / "folkemengde_per_nummer.csv").exists() else ROOT / "data"
