@@ -320,8 +320,16 @@ def test_update_keeps_a_checked_canonical_copy_and_reset_goes_back(
     catalog: Cli, tmp_path: Path
 ) -> None:
     new = tmp_path / "new.csv"
-    # A new year must add up to the country's figure like every other.
-    extra = "0,2027,5000000\n1644,2027,2100\n9999,2027,4997900\n"
+    # A new year must add up to the country's figure like every other, and
+    # name every municipality in use in the bundled file's last year.
+    last = max(int(line.split(",")[1]) for line in BUNDLED.splitlines()[1:])
+    in_use = [
+        line.split(",")[0]
+        for line in BUNDLED.splitlines()[1:]
+        if line.split(",")[1] == str(last) and line.split(",")[0] not in ("0", "5026")
+    ]
+    extra = "0,2027,5000000\n5026,2027,2100\n" + "".join(f"{n},2027,1\n" for n in in_use)
+    extra += f"9999,2027,{5000000 - 2100 - len(in_use)}\n"
     new.write_text(_spaced_and_quoted(BUNDLED + extra), "utf-8")
     result = catalog("folketall", "--update", str(new))
     assert result.exit_code == 0 and "updated" in result.stderr, result.stderr

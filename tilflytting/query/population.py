@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tilflytting.core.clock import CATALOG_YEAR, this_year
+from tilflytting.core.files import irregular, not_a_file
 from tilflytting.core.i18n import N_, _, localise
 from tilflytting.core.model import Entry, Place, SearchFilters
 from tilflytting.query.lookup import QueryError, UsageError, show_entry
@@ -75,14 +76,42 @@ Figures = dict[int, Figure]
 # when fewer than GROUP_MINIMUM qualify there.
 GROUP_FACTOR = 2.0
 GROUP_MINIMUM = 5
+# The group's `scope` when there is none: the area is a whole 2012 county
+# (compared with nothing but its reference), or fewer than GROUP_MINIMUM
+# qualified in all of Norway.
+WHOLE_COUNTY = "helt_fylke"
+TOO_FEW = "ingen"
+NO_GROUP = (WHOLE_COUNTY, TOO_FEW)
 
 
 def checked_update(path: Path) -> int:
     """`update`, with every problem as a QueryError (one line for the user)."""
+    what = irregular(path)
+    if what is not None:  # a folder: one line, not the system's "[Errno 21]"
+        raise QueryError(
+            _("{path}: {error}; the population figures were not changed").format(
+                path=path, error=localise(not_a_file(what))
+            )
+        )
     try:
         return update(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QueryError(_("{path}: cannot read: {error}").format(path=path, error=exc)) from None
+    except FileNotFoundError:
+        raise QueryError(_("{path}: no such file").format(path=path)) from None
+    except PermissionError:
+        raise QueryError(_("{path}: not allowed to read it").format(path=path)) from None
+    except IsADirectoryError:
+        raise QueryError(
+            _("{path}: {error}; the population figures were not changed").format(
+                path=path, error=localise(not_a_file(N_("a folder")))
+            )
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise QueryError(
+            _("{path}: cannot read: {error}").format(path=path, error=reason)
+        ) from None
+    except UnicodeDecodeError:
+        raise QueryError(_("{path}: not UTF-8 text").format(path=path)) from None
     except ValueError as exc:
         raise QueryError(
             _("{path}: {error}; the population figures were not changed").format(
@@ -156,31 +185,24 @@ def _place_label(place: Place) -> str:
 
 
 def merger_notes(area: Area, first: int, last: int) -> list[str]:
-    """A line per change of borders the area's figures follow."""
-    notes = []
+    """A line per change of borders the area's figures follow: one per
+    merger, however many of the area's municipalities it took in (Hardanger:
+    Jondal, Odda and Ullensvang became Ullensvang in 2020, one line)."""
     kommuner = () if area.whole_counties else area.kommuner
+    # (year, the municipalities the figures go on for) -> (the area's
+    # municipalities in it, others that joined them)
+    mergers: dict[tuple[int, tuple[str, ...]], tuple[list[str], list[str]]] = {}
+    notes = []
     for kommune in kommuner:
         for change in changes(kommune, first, last):
             if change.merged_into:
-                notes.append(
-                    N_(
-                        "From {year}: figures for {merged}, which {kommune} became part of "
-                        "(borders of that year)."
-                    ).format(
-                        year=change.year,
-                        merged=", ".join(change.merged_into),
-                        kommune=change.kommune,
-                    )
+                mergers.setdefault((change.year, change.merged_into), ([], []))[0].append(
+                    change.kommune
                 )
             if change.joined:
-                notes.append(
-                    N_(
-                        "From {year}: figures for {kommune} with {joined}, which became part "
-                        "of it (borders of that year)."
-                    ).format(
-                        year=change.year, kommune=change.kommune, joined=", ".join(change.joined)
-                    )
-                )
+                parts, joined = mergers.setdefault((change.year, (change.kommune,)), ([], []))
+                parts.append(change.kommune)
+                joined.extend(change.joined)
             if change.left:
                 notes.append(
                     N_(
@@ -188,6 +210,23 @@ def merger_notes(area: Area, first: int, last: int) -> list[str]:
                         "municipality of its own again (borders of that year)."
                     ).format(year=change.year, kommune=change.kommune, left=", ".join(change.left))
                 )
+    for (year, into), (parts, joined) in sorted(mergers.items()):
+        parts = list(dict.fromkeys(parts))
+        if len(into) == 1 and into[0] in parts:
+            others = [k for k in dict.fromkeys(parts + joined) if k != into[0]]
+            notes.append(
+                N_(
+                    "From {year}: figures for {kommune} with {joined}, which became part "
+                    "of it (borders of that year)."
+                ).format(year=year, kommune=into[0], joined=", ".join(others))
+            )
+        else:
+            notes.append(
+                N_(
+                    "From {year}: figures for {merged}, which {kommune} became part of "
+                    "(borders of that year)."
+                ).format(year=year, merged=", ".join(into), kommune=", ".join(parts))
+            )
     return list(dict.fromkeys(notes))
 
 
@@ -237,6 +276,18 @@ def periods_of(entry: Entry, last: int, until_today: bool = False) -> list[Perio
     return found
 
 
+def measured_years(periods: list[Period], data: PopulationData) -> tuple[int, int] | None:
+    """The years an entry's population change is measured over, the same in
+    `show`, `folketall`, `summarise --folketall` and `rapport`: from 1
+    January of the first project start the figures cover to 1 January after
+    the last of those projects. A project begun before the figures is left
+    out (its start is unknown), not measured from their first year."""
+    covered = [p for p in periods if p.start >= data.years[0]]
+    if not covered:
+        return None
+    return min(p.start for p in covered), max(p.end for p in covered)
+
+
 class Reference(NamedTuple):
     kind: str
     name: str  # with its borders: "the rest of Nord-Trøndelag (2012 borders)"
@@ -280,6 +331,7 @@ def _kept_reference(
             N_("the rest of {counties}").format(counties=names),
             rest,
             years,
+            start,
         )
     if kind in ("fylke", "landet"):
         own = _series(area.kommuner, years)
@@ -323,7 +375,7 @@ def _kept_reference(
     else:
         name = N_("municipalities of similar size ({year} borders)").format(year=CATALOG_YEAR)
         short = N_("municipalities of similar size")
-    return _reference("distrikt", name, short, tuple(similar), years)
+    return _reference("distrikt", name, short, tuple(similar), years, start)
 
 
 def _reference(
@@ -332,14 +384,22 @@ def _reference(
     short: str,
     kommuner: tuple[Kommune, ...],
     years: tuple[int, ...] | None,
+    start: int,
 ) -> Reference:
     figures = _series(kommuner, years) if kommuner else {}
     notes = []
     own = {y: f for y, f in figures.items() if f.borders == CATALOG_YEAR}
     if figures and len(own) < len(figures):
         moved = min(y for y, f in figures.items() if f.borders != CATALOG_YEAR)
+        # The index (and a change) is only given on the same borders as the
+        # start's: say where the reference's stops, not only that it moved.
         notes.append(
             N_(
+                "The reference is on {borders} borders until {until}; from {year} its figures "
+                "are on later borders, so no index or change of it is given from then."
+            ).format(borders=CATALOG_YEAR, until=moved - 1, year=moved)
+            if start < moved
+            else N_(
                 "The reference is on {borders} borders until {until}; from {year} on later borders."
             ).format(borders=CATALOG_YEAR, until=moved - 1, year=moved)
         )
@@ -397,12 +457,12 @@ def entry_population(
     own = _series(area.kommuner)
     periods = periods_of(entry, data.years[-1], until_today)
     # The index starts at the first project start the figures cover.
-    starts = [p.start for p in periods if p.start >= data.years[0]]
-    base = min(starts) if starts else data.years[0]
+    years = measured_years(periods, data)
+    base = years[0] if years else data.years[0]
     other = reference_area(kind, area, data, base)
     notes = merger_notes(area, data.years[0], data.years[-1])
-    if span is None and starts:
-        span = (base, max(p.end for p in periods if p.start >= data.years[0]))
+    if span is None and years:
+        span = years
     group = comparison_group(area, data, span, named) if span else None
     members = _member_series(group)
     if group is not None:
@@ -510,7 +570,10 @@ def comparison_group(
     no entry in the catalog, whose population at the start was within
     GROUP_FACTOR of the area's, with figures on the same borders at both
     ends; in the area's 2012 counties, or in all of Norway when fewer than
-    GROUP_MINIMUM qualify there. None without the area's starting figure."""
+    GROUP_MINIMUM qualify there. No members (scope TOO_FEW) when fewer than
+    GROUP_MINIMUM qualify in all of Norway either, and none (WHOLE_COUNTY)
+    for an area that is a whole county. None without the area's starting
+    figure."""
     start, end = span
     own = _series(area.kommuner)
     first = own.get(start)
@@ -553,14 +616,25 @@ def comparison_group(
     taken = named([ref.by_2012_number[m.number] for m in candidates])
     candidates = [m for m in candidates if ref.by_2012_number[m.number] not in taken]
     in_county = [m for m in candidates if m.county in area.counties]
-    members = in_county if len(in_county) >= GROUP_MINIMUM else candidates
+    if area.whole_counties:
+        # A whole county is of another kind than any municipality (and has
+        # no municipality of its own county outside it): not compared.
+        scope, members = WHOLE_COUNTY, []
+    elif len(in_county) >= GROUP_MINIMUM:
+        scope, members = "fylke", in_county
+    elif len(candidates) >= GROUP_MINIMUM:
+        scope, members = "landet", candidates
+    else:
+        # Fewer than the minimum in all of Norway: a median of so few says
+        # nothing, and none is given.
+        scope, members = TOO_FEW, []
     members.sort(key=lambda m: m.number)
     percents = sorted(m.percent for m in members)
     mid = _median(percents)
     quartiles = _quartiles(percents)
     moved = change(own, start, end)
     return ComparisonGroup(
-        scope="fylke" if members is in_county else "landet",
+        scope=scope,
         counties=list(area.counties),
         factor=GROUP_FACTOR,
         start=start,
@@ -738,9 +812,11 @@ def summary_line(entry: Entry, until_today: bool = False) -> PopulationSpan | No
     periods = periods_of(entry, data.years[-1], until_today)
     if not periods:
         return None
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
-    # A project begun before the figures: measured from the first of them.
-    start = max(start, data.years[0]) if end > data.years[0] else start
+    # Projects all before the figures: the line says there are none for them.
+    start, end = measured_years(periods, data) or (
+        min(p.start for p in periods),
+        max(p.end for p in periods),
+    )
     own = _series(area.kommuner, (start, end))  # two years, not all: `show` stays quick
     moved = change(own, start, end)
     first, last = own.get(start), own.get(end)
@@ -776,12 +852,10 @@ def span_change(
         area = area_of(entry)
     except QueryError:
         return None
-    periods = [
-        p for p in periods_of(entry, data.years[-1], until_today) if p.start >= data.years[0]
-    ]
-    if not periods:
+    years = measured_years(periods_of(entry, data.years[-1], until_today), data)
+    if years is None:
         return None
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    start, end = years
     if span[0] is not None:
         start = max(start, span[0])
     if span[1] is not None:

@@ -41,6 +41,11 @@ def rapport(
         for g in growth.entries
         if g.slug in chosen
     ]
+    # The report lists entries by title, the Norwegian way (Økt ... after
+    # Valhall), not by slug; the slug only orders titles that are the same.
+    figures.sort(key=lambda f: (sort_key(f.title), f.slug))
+    projects = timeline(store, filters)
+    projects.entries.sort(key=lambda e: (sort_key(e.title), e.slug))
     regions = sorted(
         {name.strip() for e in entries if e.region for name in e.region.split(",")} - {""},
         key=sort_key,  # Norwegian order: ... Æ Ø Å
@@ -49,7 +54,7 @@ def rapport(
         notes or [],
         selection=selection or [],
         summary=summary,
-        timeline=timeline(store, filters),
+        timeline=projects,
         regions=regions,
         cut_off=[e.slug for e in entries if not e.complete],
         projects=sum(len(e.projects) for e in entries),

@@ -400,10 +400,30 @@ def _check_coverage(rows: dict[str, Series], bundled: dict[str, Series]) -> None
         if year not in rows.get(number, {})
     ]
     if missing:
-        shown = ", ".join(missing[:5]) + (
-            _(" and {count} more").format(count=len(missing) - 5) if len(missing) > 5 else ""
+        raise ValueError(
+            _("figures the bundled file has are missing: {shown}").format(shown=_first(missing))
         )
-        raise ValueError(_("figures the bundled file has are missing: {shown}").format(shown=shown))
+    # A year after the bundled file's must have every municipality of its
+    # last year: the borders are known only that far (a later reform needs
+    # a newer tilflytting), and a year of the country and one municipality
+    # would add up and still say nothing of the others.
+    last = max(bundled[COUNTRY])
+    in_use = sorted(n for n, series in bundled.items() if n != COUNTRY and last in series)
+    for year in sorted(y for y in rows.get(COUNTRY, {}) if y > last):
+        absent = [n for n in in_use if year not in rows.get(n, {})]
+        if absent:
+            raise ValueError(
+                _(
+                    "{year}: figures are missing for municipalities in use in {last}: {shown}"
+                ).format(year=year, last=last, shown=_first(absent))
+            )
+
+
+def _first(items: list[str]) -> str:
+    """The first five of `items`, and how many more."""
+    return ", ".join(items[:5]) + (
+        _(" and {count} more").format(count=len(items) - 5) if len(items) > 5 else ""
+    )
 
 
 def canonical(rows: dict[str, Series]) -> str:

@@ -63,6 +63,7 @@ from tilflytting.report.tables import (
     place_names,
     population_line,
     project_span,
+    reference_text,
     sections,
 )
 
@@ -507,7 +508,7 @@ def folketall_view(result: FolketallResult, width: int) -> Iterator[RenderableTy
         "\n",
         t(
             _("Reference: {name} ({count} municipalities)").format(
-                name=localise(result.reference_name), count=result.reference_count
+                name=reference_text(result.reference_name), count=result.reference_count
             )
         ),
     )

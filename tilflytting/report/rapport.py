@@ -37,6 +37,8 @@ from tilflytting.report.tables import (
     folketall_sections,
     group_line,
     list_title,
+    reference_text,
+    signed,
     summary_sections,
     timeline_section,
 )
@@ -170,9 +172,12 @@ def _selection(report: Report, result: RapportResult, drawing: bool) -> None:
     entries = _n(ngettext("{count} entry", "{count} entries", summary.entries), summary.entries)
     report.add(
         Paragraph(
-            _(
-                "{entries} name {kommuner} as they were in 2012, in {fylker_2012} of 2012 "
-                "({fylker_2024} of today)."
+            ngettext(
+                "{entries} names {kommuner} (on the borders of 2012), in {fylker_2012} of 2012 "
+                "({fylker_2024} of today).",
+                "{entries} name {kommuner} (on the borders of 2012), in {fylker_2012} of 2012 "
+                "({fylker_2024} of today).",
+                summary.entries,
             ).format(
                 entries=entries,
                 kommuner=_n(
@@ -253,12 +258,20 @@ def _what_they_do(report: Report, summary: SummaryResult, drawing: bool) -> None
     report.add(Heading(_("2. What they do")))
     report.add(
         Paragraph(
-            _(
-                "The survey behind the catalog gave four lists of answers to tick. Each "
-                "figure shows how many entries chose each answer and their share of all "
-                "{count} entries; answers in an entry's own words, which no answer of the "
-                "list covers, are counted apart as free text."
-            ).format(count=number(summary.entries))
+            _n(
+                ngettext(
+                    "The survey behind the catalog gave four lists of answers to tick. Each "
+                    "table and figure shows how many entries chose each answer and their "
+                    "share of the selection's {count} entry; answers in an entry's own words, "
+                    "which no answer of the list covers, are counted apart as free text.",
+                    "The survey behind the catalog gave four lists of answers to tick. Each "
+                    "table and figure shows how many entries chose each answer and their "
+                    "share of all {count} entries; answers in an entry's own words, which no "
+                    "answer of the list covers, are counted apart as free text.",
+                    summary.entries,
+                ),
+                summary.entries,
+            )
         )
     )
     tables = {s.key: s for s in summary_sections(summary)}
@@ -267,7 +280,9 @@ def _what_they_do(report: Report, summary: SummaryResult, drawing: bool) -> None
             continue
         section = tables[liste]
         report.add(Heading(list_title(liste), 3))
-        figure = Figure(liste, section.title, section)
+        # The numbers as a table too (issue 21): the figure is drawn only
+        # with --out and matplotlib, and is no text to read or copy.
+        figure = Figure(liste, section.title, section, csv=liste)
         if drawing:
             from tilflytting.report import figures as charts
 
@@ -277,6 +292,7 @@ def _what_they_do(report: Report, summary: SummaryResult, drawing: bool) -> None
                 section.title, summary.lists[liste], (free.entries, share)
             )
         report.add(figure)
+        report.add(Table(liste, section))
     if summary.cross is None:
         return
     report.add(Heading(_("Answers by county (2012)"), 3))
@@ -347,26 +363,48 @@ def _population(report: Report, result: RapportResult, drawing: bool) -> None:
     )
     groups = [f.group for f in result.population if f.group and f.group.difference is not None]
     above = sum(1 for g in groups if g.difference is not None and g.difference > 0)
-    report.add(
-        Paragraph(
-            _(
-                "{with_figures} have figures for their project years ({without} have none: no "
-                "project year given, or none since 2005). {grew} grew; {better} grew more than "
-                "the rest of their county, and {above} of {groups} more than the median of "
-                "their comparison group."
-            ).format(
-                with_figures=_n(
-                    ngettext("{count} entry", "{count} entries", growth.with_figures),
-                    growth.with_figures,
-                ),
-                without=number(growth.without_figures),
-                grew=number(growth.grew),
-                better=number(growth.better),
-                above=number(above),
-                groups=number(len(groups)),
-            )
+    words = [
+        _n(
+            ngettext(
+                "{count} entry has figures for its project years",
+                "{count} entries have figures for their project years",
+                growth.with_figures,
+            ),
+            growth.with_figures,
         )
-    )
+        + " "
+        + _n(
+            ngettext(
+                "({count} has none: no project year given, or none since 2005).",
+                "({count} have none: no project year given, or none since 2005).",
+                growth.without_figures,
+            ),
+            growth.without_figures,
+        ),
+        _n(ngettext("{count} grew;", "{count} grew;", growth.grew), growth.grew)
+        + " "
+        + _n(
+            ngettext(
+                "{count} grew more than the rest of its county.",
+                "{count} grew more than the rest of their county.",
+                growth.better,
+            ),
+            growth.better,
+        ),
+    ]
+    if groups:
+        words.append(
+            ngettext(
+                "Of the {count} entry with a comparison group, {above} grew more than the "
+                "group's median.",
+                "Of the {count} entries with a comparison group, {above} grew more than their "
+                "group's median.",
+                len(groups),
+            ).format(count=number(len(groups)), above=number(above))
+        )
+    else:
+        words.append(_("No entry has a comparison group."))
+    report.add(Paragraph(" ".join(words)))
     overview = _population_section(result)
     figure = Figure(
         "folketall_forskjell",
@@ -397,7 +435,7 @@ def _population_section(result: RapportResult) -> Section:
     assert growth is not None
     groups = {f.slug: f.group for f in result.population}
     rows = []
-    for entry in growth.entries:
+    for entry in sorted(growth.entries, key=lambda e: (sort_key(e.title), e.slug)):
         group = groups.get(entry.slug)
         rows.append(
             {
@@ -412,14 +450,14 @@ def _population_section(result: RapportResult) -> Section:
                 "referanse_prosent": entry.reference_percent,
                 "differanse_prosentpoeng": entry.difference,
                 "gruppe_omfang": group.scope if group else None,
-                "gruppe_antall": len(group.members) if group else None,
+                "gruppe_antall": len(group.members) if group and group.members else None,
                 "gruppe_median_prosent": group.median if group else None,
                 "gruppe_nedre_kvartil_prosent": group.lower_quartile if group else None,
                 "gruppe_ovre_kvartil_prosent": group.upper_quartile if group else None,
                 "differanse_gruppe_prosentpoeng": group.difference if group else None,
             }
         )
-    return Section(
+    section = Section(
         "folketall_oppforinger",
         _("Population over the project years"),
         [
@@ -446,12 +484,13 @@ def _population_section(result: RapportResult) -> Section:
             "From the group: the change less the group's median, in percentage points"
         ),
     )
+    return signed(section, "endring_prosent", "referanse_prosent", "gruppe_median_prosent")
 
 
 def _entry_population(report: Report, entry: FolketallResult, drawing: bool) -> None:
     report.add(Heading(entry.title, 3))
     words = [_("Area: {area}; reference: {name}.").format(
-        area=entry.area, name=localise(entry.reference_name)
+        area=entry.area, name=reference_text(entry.reference_name)
     )]  # fmt: skip
     if entry.group is not None:
         words.append(group_line(entry.group, entry.area))
@@ -545,8 +584,9 @@ def _method(report: Report, result: RapportResult) -> None:
         ),
         Paragraph(
             _(
-                "Made with tilflytting {version} (`tilflytting rapport`). The numbers behind "
-                "each figure and table are in the folder {tables} beside this report, as CSV."
+                "Made with tilflytting {version} (the command tilflytting rapport). The "
+                "numbers behind each figure and table are in the folder {tables} beside this "
+                "report, as CSV."
             ).format(version=__version__, tables=TABLES)
         ),
     )

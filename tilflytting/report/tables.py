@@ -11,6 +11,7 @@ is shown and wrapped: `label` and `text` wrap at word boundaries, `slug`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -697,7 +698,7 @@ def growth_sections(result: SummaryResult) -> list[Section]:
         rows,
         "\n".join([localise(growth.note), source_text(growth.source)]),
     )
-    return [summary, entries]
+    return [summary, signed(entries, "endring_prosent", "referanse_prosent")]
 
 
 def source_text(source: str) -> str:
@@ -763,7 +764,7 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
             for p in result.series
         ],
         _("index: {year} = 100; reference: {name}; group: the comparison group's median").format(
-            year=result.index_year, name=localise(result.reference_name)
+            year=result.index_year, name=reference_text(result.reference_name)
         ),
     )
     periods = Section(
@@ -804,12 +805,41 @@ def folketall_sections(result: FolketallResult) -> list[Section]:
         ),
         empty=_("No project with a start year."),
     )
+    signed(periods, "endring_prosent", "foer_prosent", "referanse_prosent")
     out = [series, periods]
     if result.group is not None:
         out.append(group_section(result.group))
         if result.group.details:
             out.append(members_section(result.group))
     return out
+
+
+def signed(section: Section, *keys: str) -> Section:
+    """Human output of a population table: each change in `keys` with its
+    sign (+4,34 %, as the differences have theirs). The terminal and
+    Markdown show a column of the signed text; CSV keeps the number."""
+    columns: list[Column] = []
+    for column in section.columns:
+        if column.key in keys and column.table:
+            columns.append(Column(column.key, column.header, column.kind, False, column.csv))
+            columns.append(Column(f"{column.key}_vist", column.header, column.kind, True, False))
+        else:
+            columns.append(column)
+    section.columns = columns
+    for row in section.rows:
+        for key in keys:
+            value = row.get(key)
+            row[f"{key}_vist"] = None if value is None else percent(value, 2, sign=True)
+    return section
+
+
+_SIZES = re.compile(r"(\d+)–(\d+)( inhabitants)")
+
+
+def reference_text(name: str) -> str:
+    """A stored reference name in the run's language, its numbers the
+    language's way (`1 066–4 264`: the stored English keeps the digits)."""
+    return localise(_SIZES.sub(lambda m: f"{number(int(m[1]))}–{number(int(m[2]))}{m[3]}", name))
 
 
 def folketall_notes(result: FolketallResult) -> list[str]:
@@ -824,11 +854,13 @@ def group_where(group: ComparisonGroup) -> str:
     counties = ", ".join(group.counties)
     if group.scope == "fylke":
         return counties
+    if group.in_county == 0:
+        return _("all of Norway (none in {counties})").format(counties=counties)
     return ngettext(
         "all of Norway (only {count} in {counties})",
         "all of Norway (only {count} in {counties})",
         group.in_county,
-    ).format(count=group.in_county, counties=counties)
+    ).format(count=number(group.in_county), counties=counties)
 
 
 def group_line(group: ComparisonGroup, area: str) -> str:
@@ -838,6 +870,31 @@ def group_line(group: ComparisonGroup, area: str) -> str:
     def pct(value: float | None) -> str:
         return "–" if value is None else percent(value, 1, sign=True)
 
+    from tilflytting.query.population import GROUP_MINIMUM, TOO_FEW, WHOLE_COUNTY
+
+    if group.scope == WHOLE_COUNTY:
+        return _(
+            "No comparison group: {area} is a whole county, and no municipality compares "
+            "with it; it is set only against its reference."
+        ).format(area=area)
+    if group.scope == TOO_FEW:
+        return ngettext(
+            "No comparison group: fewer than {minimum} municipality with no entry in the "
+            "catalog had {low}–{high} inhabitants on 1 Jan. {start} (within a factor of "
+            "{factor} of {base}), in {counties} or in all of Norway.",
+            "No comparison group: fewer than {minimum} municipalities with no entry in the "
+            "catalog had {low}–{high} inhabitants on 1 Jan. {start} (within a factor of "
+            "{factor} of {base}), in {counties} or in all of Norway.",
+            GROUP_MINIMUM,
+        ).format(
+            minimum=number(GROUP_MINIMUM),
+            low=number(group.low),
+            high=number(group.high),
+            start=group.start,
+            factor=number(group.factor, 0),
+            base=number(group.base),
+            counties=", ".join(group.counties),
+        )
     count = len(group.members)
     text = ngettext(
         "Comparison group: {count} municipality with no entry in the catalog and "
@@ -913,7 +970,14 @@ def group_section(group: ComparisonGroup) -> Section:
             Column("verdi", N_("Value"), table=False),
         ],
         [
-            {"mal": key, "etikett": label, "vist": display(value, kind), "verdi": value}
+            {
+                "mal": key,
+                "etikett": label,
+                "vist": percent(value, 2, sign=True)
+                if kind == "percent" and value is not None
+                else display(value, kind),
+                "verdi": value,
+            }
             for key, label, value, kind in measures
         ],
         _(
@@ -925,7 +989,7 @@ def group_section(group: ComparisonGroup) -> Section:
 
 def members_section(group: ComparisonGroup) -> Section:
     """`--sammenlign`: the group's members and their changes."""
-    return Section(
+    section = Section(
         "sammenligning_medlemmer",
         _("The comparison group's members"),
         [
@@ -954,3 +1018,4 @@ def members_section(group: ComparisonGroup) -> Section:
         ),
         empty=_("No municipality qualified."),
     )
+    return signed(section, "prosent")
