@@ -252,3 +252,22 @@ def test_update_refuses_a_new_year_of_one_municipality(catalog: Cli, tmp_path: P
         "utf-8",
     )
     assert catalog("folketall", "--update", str(good)).exit_code == 0
+
+
+def test_update_and_reset_together_is_a_usage_error(catalog: Cli, tmp_path: Path) -> None:
+    copy = tmp_path / "same.csv"
+    copy.write_text(population_data.bundled_file().read_text("utf-8"), "utf-8")
+    result = catalog("folketall", "--update", str(copy), "--reset")
+    assert result.exit_code == 2 and "--reset" in result.stderr
+    assert not population_data.user_file().exists()  # nothing was done
+
+
+def test_update_with_an_entry_updates_then_shows_it(catalog: Cli, tmp_path: Path) -> None:
+    copy = tmp_path / "same.csv"
+    copy.write_text(population_data.bundled_file().read_text("utf-8"), "utf-8")
+    result = catalog("folketall", "--update", str(copy), "holtalen", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "updated" in result.stderr
+    shown = json.loads(result.stdout)
+    rows = {row["ar"]: row["folketall"] for row in shown["serie"]}
+    assert rows[2005] == FIGURES[("1644", 2005)]  # Holtålen's own figure, from the reference

@@ -675,18 +675,20 @@ def folketall_command(
     from tilflytting.core.i18n import _
     from tilflytting.query import population
 
+    if reset and update is not None:
+        fail(_("--update and --reset cannot go together: give one"), 2)
     if reset:
         if population.back_to_bundled():
             output.message(_("population figures: back to the bundled file"))
         else:
             output.message(_("population figures: the bundled file is already in use"))
-        return
     if update is not None:
         rows = output.answer(lambda: population.checked_update(update))
         output.message(
             _("population figures updated: {rows} rows from {path}").format(rows=rows, path=update)
         )
-        return
+    if entry is None and (reset or update is not None):
+        return  # figures changed; an ENTRY given as well is shown with them, below
     if entry is None:
         fail(_("name an entry, or give --update FILE"), 2)
     with opened(db) as store:
