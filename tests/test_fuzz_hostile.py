@@ -66,7 +66,7 @@ def test_fuzz_exported_names_stay_in_the_folder(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "out"
         files = {f"{e.slug}.yaml": e.title for e in named}
-        written = write_folder(folder, files)
+        written = write_folder(folder, files, kind="yaml")
         real = folder.resolve()
         assert all(real in p.resolve().parents for p in written)
         on_disk = sorted(p.name for p in folder.iterdir() if p.name != ".tilflytting-export")

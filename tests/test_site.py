@@ -124,7 +124,9 @@ def matching(entries: dict[str, dict[str, Any]], key: str, value: str) -> set[st
                 else any(i["term"] == value for i in items)
             )
         elif key == "fylke":
-            has = value in entry["fylker"] + entry["fylker_2012"]
+            has = value in entry["fylker"]
+        elif key == "fylke2012":
+            has = value in entry["fylker_2012"]
         elif key == "kommune":
             has = value in [k["nummer_2012"] or k["nummer"] for k in entry["kommuner"]]
         elif key == "region":
@@ -198,7 +200,13 @@ def test_norwegian_numbers_and_headers(
     having = len(matching(entries, "aktiviteter", "eget-nettsted"))
     share = f"{100 * having / len(entries):.1f}".replace(".", ",") + " %"
     assert re.search(rf">{having}</a></td><td class=\"num\">{share}</td>", overview)
-    for header in ("Svar", "Oppføringer", "Andel", "Oversikt i tall", "Prosjekter per år"):
+    for header in (
+        "Svar",
+        "Oppføringer",
+        "Andel",
+        "Oversikt i tall",
+        "Oppføringer etter prosjektår",
+    ):
         assert f">{header}<" in overview
     assert "%" not in share.replace(" %", "")  # written "51,2 %", never "51.2%"
     index = (tmp_path / "index.html").read_text("utf-8")
@@ -218,18 +226,21 @@ def test_every_count_of_the_overview_opens_its_entries(
             continue
         ((key, value),) = parse_qsl(parts.query)
         shown = int(text.replace(",", ""))
-        if key == "ar":  # projects running that year: the entries with such a project
-            having = [
-                e for e in entries.values()
-                if any(p["fra"] and p["fra"] <= int(value) for p in e["prosjekter"])
-            ]  # fmt: skip
-            assert shown > 0 and having, href
-            continue
-        found = matching(entries, key, value)
-        if key == "startet":  # projects started: an entry may have started two
-            assert 0 < len(found) <= shown, href
+        if key == "ar":  # entries with a project running that year (to 2012 without an end)
+            found = {
+                slug
+                for slug, e in entries.items()
+                if any(
+                    p["fra"]
+                    and p["fra"]
+                    <= int(value)
+                    <= (p["til"] or (2012 if p["pagaende"] else p["fra"]))
+                    for p in e["prosjekter"]
+                )
+            }
         else:
-            assert shown == len(found), (href, shown, sorted(found))
+            found = matching(entries, key, value)
+        assert shown == len(found), (href, shown, sorted(found))
         counted += 1
     assert counted > 60  # the answers of four lists, counties, regions, municipalities
 
@@ -242,8 +253,11 @@ def test_entry_page_links_places_answers_and_similar(
     links = dict(page.links)
     (kommune,) = entry["kommuner"]
     assert links[f"../index.html?kommune={kommune['nummer_2012']}"] == kommune["navn"]
-    for county in entry["fylker"] + entry["fylker_2012"]:
-        assert f"../index.html?fylke={county}" in {unquote(h) for h in links}
+    hrefs = {unquote(h) for h in links}
+    for county in entry["fylker"]:
+        assert f"../index.html?fylke={county}" in hrefs
+    for county in set(entry["fylker_2012"]) - set(entry["fylker"]):  # "(in 2012: ...)"
+        assert f"../index.html?fylke2012={county}" in hrefs
     for liste in LISTS:
         for item in entry[liste]:
             if item["term"]:
@@ -447,7 +461,14 @@ def test_a_count_link_opens_the_right_list(
     # From an entry page: its county opens that county's entries.
     browser.get((site / "oppforing" / f"{HOLTALEN}.html").as_uri())
     browser.find_element("link text", "Sør-Trøndelag").click()
-    assert set(visible_slugs(browser)) == matching(entries, "fylke", "Sør-Trøndelag")
+    assert set(visible_slugs(browser)) == matching(entries, "fylke2012", "Sør-Trøndelag")
+    # A year's count (the audit: "18" running in 2010 opened 14 entries).
+    for query in ("ar=2010", "startet=2005"):
+        browser.get((site / "oversikt.html").as_uri())
+        link = browser.find_element("css selector", f'a[href="index.html?{query}"]')
+        count = int(link.text)
+        link.click()
+        assert len(visible_slugs(browser)) == count, query
     assert errors(browser) == []
 
 

@@ -66,14 +66,14 @@ def export(
             )
         if fmt == "yaml":
             named, notes = safe_slugs(entries)
-            written = write_folder(out, _yaml_files(named), force)
+            written = write_folder(out, _yaml_files(named), force, kind="yaml")
         else:
             from tilflytting.report import figures
             from tilflytting.report.site import INSTALL, site_files
 
             assert chosen.site is not None  # the query layer chose it for "html"
             # The site names its pages through site.page_file (safe names).
-            written = write_folder(out, site_files(chosen.site), force)
+            written = write_folder(out, site_files(chosen.site), force, kind="html")
             notes = (
                 []
                 if figures.available()

@@ -13,10 +13,13 @@
 - The files are written into a new folder beside the target and moved into
   place when all are written: an export that fails (a full disk) leaves the
   target as it was, never half written.
-- A folder that is not empty and was not made by an export (the list of
-  what it wrote, `.tilflytting-export`, names everything in it) is refused
-  unless `force`: then the files are moved into it one by one, each
-  replacing the file of its name; the folder's other files stay.
+- A folder that is not empty and was not made by the same kind of output
+  (the marker `.tilflytting-export` says which kind wrote it, `yaml`,
+  `html` or `rapport`, and lists what it wrote, which must be everything in
+  the folder) is refused unless `force`: then the files are moved into it
+  one by one, each replacing the file of its name; the folder's other files
+  stay. So a report never replaces a site, nor a site a report. A marker of
+  the previous format lists only the files; its kind is told by them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import re
 import shutil
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from tilflytting.core.fold import strip_controls
 from tilflytting.core.i18n import _
@@ -35,6 +39,10 @@ from tilflytting.core.names import MAX_LENGTH, RESERVED, name_problem, safe_name
 from tilflytting.query.lookup import QueryError, UsageError
 
 MARKER = ".tilflytting-export"
+_HEADER = "# Written by tilflytting: the files below."
+_KIND = "# kind: "  # the marker's second line names the kind of output
+Kind = Literal["yaml", "html", "rapport"]
+KINDS: tuple[Kind, ...] = ("yaml", "html", "rapport")
 # A part of a path the writer accepts: a name of lowercase letters, digits,
 # hyphens (and underscores, for the names of our own files) that begins and
 # ends with a letter or digit, then at most one suffix.
@@ -107,21 +115,19 @@ def _part_ok(part: str) -> bool:
     return found.group("stem") not in RESERVED
 
 
-def write_folder(target: Path, files: dict[str, str], force: bool = False) -> list[Path]:
-    """Write `files` ({relative path: text}) into the folder `target`, as
-    the module's docstring says. Returns the paths written."""
+def write_folder(
+    target: Path, files: dict[str, str], force: bool = False, *, kind: Kind
+) -> list[Path]:
+    """Write `files` ({relative path: text}), output of `kind`, into the
+    folder `target`, as the module's docstring says. Returns the paths
+    written."""
     relative = checked_names(files)
     given, target = target, Path(os.path.abspath(target))
     if target.is_symlink() and target.is_dir():
         target = target.resolve()  # the folder the link names, not the link
-    state = _state(target)
+    state, other = _state(target, kind)
     if state == "foreign" and not force:
-        raise UsageError(
-            _(
-                "{path} is not empty and was not made by tilflytting; give a new or empty "
-                "folder, or --force to write into it (files of the same names are replaced)"
-            ).format(path=target)
-        )
+        raise UsageError(_refusal(target, other))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = _beside(target, "new")
@@ -134,9 +140,7 @@ def write_folder(target: Path, files: dict[str, str], force: bool = False) -> li
             file.write_text(text, encoding="utf-8")
         if state != "foreign":
             listed = "\n".join(str(p) for p in sorted(relative))
-            (staging / MARKER).write_text(
-                f"# Written by tilflytting: the files below.\n{listed}\n", encoding="utf-8"
-            )
+            (staging / MARKER).write_text(f"{_HEADER}\n{_KIND}{kind}\n{listed}\n", encoding="utf-8")
         _move(staging, target, state, relative)
     except OSError as exc:
         raise _cannot(target, exc, untouched=state != "foreign") from None
@@ -145,11 +149,12 @@ def write_folder(target: Path, files: dict[str, str], force: bool = False) -> li
     return [given.joinpath(*p.parts) for p in relative]
 
 
-def _state(target: Path) -> str:
-    """'missing', 'empty', 'ours' (made by an export, nothing added since) or
-    'foreign'."""
+def _state(target: Path, kind: Kind) -> tuple[str, Kind | None]:
+    """'missing', 'empty', 'ours' (made by output of `kind`, nothing added
+    since) or 'foreign'; and for a foreign folder the kind of output that
+    made it, if tilflytting did."""
     if not os.path.lexists(target):
-        return "missing"
+        return "missing", None
     if not target.is_dir():
         raise FolderError(
             _("{path} is a file; --out takes a folder for this format").format(path=target)
@@ -159,17 +164,59 @@ def _state(target: Path) -> str:
     except OSError as exc:
         raise _cannot(target, exc) from None
     if not found:
-        return "empty"
+        return "empty", None
     marker = target / MARKER
     if MARKER not in found or marker.is_symlink() or not marker.is_file():
-        return "foreign"
+        return "foreign", None
     try:
-        written = marker.read_text(encoding="utf-8").splitlines()[1:]
+        lines = marker.read_text(encoding="utf-8").splitlines()[1:]
     except (OSError, UnicodeDecodeError):
-        return "foreign"
+        return "foreign", None
+    written = [line for line in lines if line and not line.startswith("#")]
     allowed = {MARKER, *written}
     allowed |= {str(parent) for w in written for parent in PurePosixPath(w).parents}
-    return "ours" if found <= allowed else "foreign"
+    if not found <= allowed:
+        return "foreign", None
+    kinds = [line.removeprefix(_KIND) for line in lines if line.startswith(_KIND)]
+    made = _known(kinds[0]) if kinds else _guessed(written)
+    if made == kind or not written:  # a folder of the marker alone loses nothing
+        return "ours", None
+    return "foreign", made
+
+
+def _known(name: str) -> Kind | None:
+    return next((k for k in KINDS if k == name.strip()), None)
+
+
+def _guessed(written: list[str]) -> Kind | None:
+    """The kind of output a marker of the previous format (the files only)
+    was written by, told by its files: a site has its index page, a report
+    its rapport.md or rapport.html, a YAML export only .yaml files."""
+    if "index.html" in written:
+        return "html"
+    if "rapport.md" in written or "rapport.html" in written:
+        return "rapport"
+    if written and all("/" not in w and w.endswith(".yaml") for w in written):
+        return "yaml"
+    return None
+
+
+def _refusal(target: Path, other: Kind | None) -> str:
+    """Why a foreign folder is refused: what is there."""
+    there = {
+        "yaml": _("a YAML export (export --format yaml)"),
+        "html": _("a static site (export --format html)"),
+        "rapport": _("a report (rapport --out)"),
+    }
+    if other is None:
+        return _(
+            "{path} is not empty and was not made by tilflytting; give a new or empty "
+            "folder, or --force to write into it (files of the same names are replaced)"
+        ).format(path=target)
+    return _(
+        "{path} holds {what}; give another folder, or --force to write into it (files of "
+        "the same names are replaced, the others stay)"
+    ).format(path=target, what=there[other])
 
 
 def _contents(folder: Path) -> set[str]:

@@ -751,7 +751,7 @@ def write(result: RapportResult, out: Path | None, to_stdout: bool, force: bool 
     report = build(result, files=out is not None)
     written = Written(figures=report.figures, folder=out)
     if out is not None:
-        written.files = write_folder(out, _files(report), force)
+        written.files = write_folder(out, _files(report), force, kind="rapport")
     if to_stdout:
         written.text = markdown(report, files=out is not None)
     return written

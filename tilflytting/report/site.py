@@ -12,8 +12,10 @@ numbers; all of it chosen by the query layer (`SiteResult`, query/site.py).
   municipality numbers stay in links and `data-` attributes), headers,
   plurals and numbers through core/i18n.py, as in the terminal.
 - Numbers lead somewhere: every count of the overview opens the index
-  filtered to the entries behind it; an entry's places and answers open
-  the index filtered to them; its most similar entries are linked.
+  filtered to the entries behind it, and is the number of entries that
+  list shows (counted from the same values the index filters by: entries,
+  never projects); an entry's places and answers open the index filtered
+  to them; its most similar entries are linked.
 - Figures are `rapport`'s (report/figures.py), embedded as SVG images
   (data: addresses: the site stays self-contained, and nothing in a figure
   can run); without matplotlib the site is written without them and the
@@ -28,6 +30,7 @@ export.py writes it into the folder.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -62,7 +65,9 @@ INDEX = "index.html"
 OVERVIEW = "oversikt.html"
 INSTALL = 'pip install "tilflytting[rapport]"'
 # The index's filters, in the order of the form: URL parameter -> the entry's values.
-PLACE_FILTERS = ("fylke", "kommune", "region")
+# `fylke` is a county of 2024, `fylke2012` one of 2012 (a county's entries
+# differ between the two: Svelvik was in Vestfold, Drammen is in Buskerud).
+PLACE_FILTERS = ("fylke", "fylke2012", "kommune", "region")
 YEAR_FILTERS = ("ar", "startet")
 
 CSS = """
@@ -454,11 +459,11 @@ def _finder(site: SiteResult) -> str:
     """The search field and the filters (shown by the script)."""
     entries = [page.entry for page in site.pages]
     counties = [(c.value, c.name) for c in site.counties]
-    old = [(c.value, c.name) for c in site.counties_2012 if c.value not in dict(counties)]
-    county_groups = [(_("Counties"), counties)] + ([(_("Counties in 2012"), old)] if old else [])
+    old = [(c.value, c.name) for c in site.counties_2012]
     kommuner = _municipality_options(site.municipalities)
     selects = [
-        _select("fylke", _("County"), county_groups),
+        _select("fylke", _("County"), [("", counties)]),
+        _select("fylke2012", _("County (2012)"), [("", old)]),
         _select("kommune", _("Municipality"), [("", kommuner)]),
         _select("region", _("Region"), [("", [(r.value, r.name) for r in site.regions])]),
     ]
@@ -524,7 +529,8 @@ def _select(name: str, label: str, groups: list[tuple[str, list[tuple[str, str]]
 def _index_item(page: SitePage, names: dict[str, str]) -> str:
     entry = page.entry
     values: dict[str, list[str]] = {
-        "fylke": list(dict.fromkeys(entry.counties() + entry.counties_2012())),
+        "fylke": entry.counties(),
+        "fylke2012": entry.counties_2012(),
         "kommune": list(dict.fromkeys(_kommune_value(p) for p in entry.municipalities())),
         "region": _regions(entry),
     }
@@ -628,7 +634,7 @@ def _facts(entry: Entry, up: str) -> str:
     if counties:
         text = ", ".join(counties)
         if old:
-            links = ", ".join(f'<a href="{_filtered(up, fylke=c)}">{_e(c)}</a>' for c in old)
+            links = ", ".join(f'<a href="{_filtered(up, fylke2012=c)}">{_e(c)}</a>' for c in old)
             text += " " + _e(_("(in 2012: {counties})")).format(counties=links)
         rows.append((_("County") if len(counties) == 1 else _("Counties"), text))
     regions = [f'<a href="{_filtered(up, region=r)}">{_e(r)}</a>' for r in _regions(entry)]
@@ -775,17 +781,17 @@ def _overview(site: SiteResult, drawing: bool) -> str:
     for liste in LISTS:
         if liste in summary.lists:
             parts.append(_answers(summary, liste, drawing))
-    parts.append(_years(summary))
+    parts.append(_years(site))
     return _page(title, "\n".join(parts))
 
 
 def _catalog_counts(site: SiteResult) -> str:
-    summary = site.summary
+    """The catalog's counts, each the number of rows of what it opens."""
     rows = [
-        (_("entries"), f'<a href="{INDEX}">{_e(number(summary.entries))}</a>'),
-        (_("municipalities"), _anchor("kommuner", summary.kommuner)),
-        (_("counties (2024)"), _anchor("fylker", summary.fylker_2024)),
-        (_("counties (2012)"), _anchor("fylker-2012", summary.fylker_2012)),
+        (_("entries"), _count_link("", len(site.pages))),
+        (_("municipalities"), _anchor("kommuner", len(site.municipalities))),
+        (_("counties (2024)"), _anchor("fylker", len(site.counties))),
+        (_("counties (2012)"), _anchor("fylker-2012", len(site.counties_2012))),
         (_("regions named"), _anchor("regioner", len(site.regions))),
     ]
     heading = _("The catalog")
@@ -806,7 +812,7 @@ def _places(site: SiteResult) -> str:
     heading = _("Where the entries are")
     tables = [
         ("fylker", _("Counties"), _("County"), "fylke", site.counties),
-        ("fylker-2012", _("Counties in 2012"), _("County (2012)"), "fylke", site.counties_2012),
+        ("fylker-2012", _("Counties in 2012"), _("County (2012)"), "fylke2012", site.counties_2012),
         ("regioner", _("Regions"), _("Region"), "region", site.regions),
     ]
     blocks = []
@@ -896,25 +902,31 @@ def _answers(summary: SummaryResult, liste: str, drawing: bool) -> str:
     return "\n".join(parts)
 
 
-def _years(summary: SummaryResult) -> str:
-    title = _("Projects per year")
+def _years(site: SiteResult) -> str:
+    """Entries per year: with a project starting that year, and with one
+    running (the index's `startet` and `ar` filters, from the same years),
+    for every year a project ran."""
+    title = _("Entries by project year")
     parts = [f'<h2 id="prosjekter">{_e(title)}</h2>']
-    if not summary.started:
+    started = Counter(y for page in site.pages for y in page.started)
+    running = Counter(y for page in site.pages for y in page.running)
+    if not running:
         parts.append(f'<p class="note">{_e(_("No projects with years."))}</p>')
         return "\n".join(parts)
     rows = [
         [
             (_e(str(year)), False),
-            (_count_link("", summary.started[year], startet=str(year)), True),
-            (_count_link("", summary.active[year], ar=str(year)), True),
+            (_count_link("", started[year], startet=str(year)), True),
+            (_count_link("", running[year], ar=str(year)), True),
         ]
-        for year in summary.started
+        for year in sorted(set(started) | set(running))
     ]
-    headers = [(_("Year"), False), (_("Started"), True), (_("Running"), True)]
+    headers = [(_("Year"), False), (_("A project started"), True), (_("A project running"), True)]
     parts.append(_table(title, headers, rows))
     note = _(
-        "Started: projects starting that year; Running: projects running that year. A number "
-        "opens the entries with those projects (an entry may have more than one)."
+        "The number of entries with a project that started that year, and with a project "
+        "running that year; an entry is counted once however many projects it has. A number "
+        "opens those entries."
     )
     parts.append(f'<p class="meta">{_e(note)}</p>')
     return "\n".join(parts)
