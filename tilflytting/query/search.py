@@ -188,12 +188,21 @@ def free_answers(store: Store, liste: str, value: str) -> list[str]:
 
 
 # -- searching -------------------------------------------------------------------
+MAX_WORDS = 64  # far more than any question; the page text is searched, not pasted
+
+
 def search(store: Store, request: SearchRequest) -> SearchResult:
     filters, notes = resolve_filters(request, store)
     if request.raw:
         match, words = (request.text.strip() or None), re.findall(r"[a-z0-9]+", fold(request.text))
     else:
         match, words = build_match(request.text)
+    if len(words) > MAX_WORDS:  # each word costs SQLite a pass: thousands took minutes
+        raise UsageError(
+            _("a search takes at most {most} words; this one has {count}").format(
+                most=MAX_WORDS, count=len(words)
+            )
+        )
     cap = request.cap if request.limit is None else None
     try:
         hits = store.search(match, filters, request.limit if cap is None else cap + 1)

@@ -108,8 +108,12 @@ def _write_file(out: Path, text: str, encoding: str) -> None:
             prefix=f".{target.name}.", suffix=".new", dir=target.parent
         )
         try:
+            # mkstemp makes the file readable by its owner only: give it the
+            # mode the file had, or the one a new file gets (umask).
+            mode = _mode_of(target)
             with os.fdopen(handle_, "w", encoding=encoding) as handle:
                 handle.write(text)
+            os.chmod(name, mode)
             os.replace(name, target)
         finally:
             with suppress(OSError):
@@ -118,6 +122,16 @@ def _write_file(out: Path, text: str, encoding: str) -> None:
         raise ExportError(
             _("cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)
         ) from None
+
+
+def _mode_of(target: Path) -> int:
+    """The permissions `target` has, or those a new file gets here."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _text(entries: list[Entry], fmt: str, long: bool, excel: bool, by: str, database: str) -> str:

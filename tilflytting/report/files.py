@@ -128,6 +128,8 @@ def write_folder(
     state, other = _state(target, kind)
     if state == "foreign" and not force:
         raise UsageError(_refusal(target, other))
+    if state == "foreign":
+        _check_inside(target, relative)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = _beside(target, "new")
@@ -147,6 +149,33 @@ def write_folder(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [given.joinpath(*p.parts) for p in relative]
+
+
+def _check_inside(target: Path, relative: list[PurePosixPath]) -> None:
+    """Before writing into a folder of other files (`--force`): every file
+    must land inside it. A link among the folders on a file's way (`site/
+    oppforing -> ../elsewhere`) would take the files out, and a folder where
+    a file goes would stop the export half-way: either refuses the whole
+    export, before anything is written."""
+    for path in relative:
+        place = target
+        for part in path.parts[:-1]:
+            place = place / part
+            if place.is_symlink() or (os.path.lexists(place) and not place.is_dir()):
+                raise FolderError(
+                    _(
+                        "refusing to write into {path}: {place} is a link or not a folder; "
+                        "the folder was left as it was"
+                    ).format(path=target, place=strip_controls(str(place))[0])
+                )
+        file = target.joinpath(*path.parts)
+        if file.is_dir() and not file.is_symlink():
+            raise FolderError(
+                _(
+                    "refusing to write into {path}: {place} is a folder; "
+                    "the folder was left as it was"
+                ).format(path=target, place=strip_controls(str(file))[0])
+            )
 
 
 def _state(target: Path, kind: Kind) -> tuple[str, Kind | None]:

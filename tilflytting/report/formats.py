@@ -56,6 +56,19 @@ def clean(value: Any) -> str:
     return strip_controls(str(value))[0]
 
 
+def _cleaned(value: Any) -> Any:
+    """Every text in `value` without control, bidi or zero-width characters
+    (as CSV and Markdown cells have them): the stored text is ours, but
+    another program may have written the database."""
+    if isinstance(value, str):
+        return strip_controls(value)[0]
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
+
+
 # -- JSON -------------------------------------------------------------------------------
 def to_json(result: Result) -> Any:
     """The documented JSON of a result (report/contract.py, imported only
@@ -108,7 +121,7 @@ def format_result(result: Result, fmt: str) -> str:
     if fmt == "yaml" and isinstance(result, EntryDetail):
         from tilflytting.ingest.yaml_entry import dump_yaml, entry_to_data
 
-        return dump_yaml(entry_to_data(result.entry))
+        return dump_yaml(_cleaned(entry_to_data(result.entry)))
     raise ValueError(f"format '{fmt}' is not available here")
 
 

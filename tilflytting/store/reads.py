@@ -257,18 +257,55 @@ def _entry_from(row: dict[str, Any], raw: bool) -> Entry:
     """An entry from its row in `entries`; children are added by the caller."""
     entry = Entry(title=row["tittel"], title_line=row["tittel_linje"])
     entry.slug, entry.lead, entry.text = row["slug"], row["ingress"], row["tekst"]
-    entry.areas = json.loads(row["fagomrader"] or "[]")
+    entry.areas = [a for a in _json(row["fagomrader"], list) if isinstance(a, str)]
     entry.region, entry.complete = row["region"], bool(row["komplett"])
-    entry.problems = [
-        Problem(p["melding"], p["linje"]) for p in json.loads(row["advarsler"] or "[]")
-    ]
+    entry.problems = _problems(row["advarsler"])
     entry.url = row["kilde_url"]
     if raw:
         entry.raw_lists = {
-            name: [Item(i["tekst"], i["linje"], i.get("term"), i["avkortet"]) for i in items]
-            for name, items in json.loads(row["lister_raw"] or "{}").items()
+            name: [
+                _item(i) for i in items if isinstance(i, dict) and isinstance(i.get("tekst"), str)
+            ]
+            for name, items in _json(row["lister_raw"], dict).items()
+            if isinstance(items, list)
         }
     return entry
+
+
+# The JSON columns are ours, but another program (sqlite3, Datasette) may
+# have written them: a value of the wrong shape reads as empty, never as a
+# traceback in every command that loads the entry.
+def _json(text: str | None, kind: type[Any]) -> Any:
+    try:
+        value = json.loads(text) if text else kind()
+    except (TypeError, ValueError, RecursionError):
+        return kind()
+    return value if isinstance(value, kind) else kind()
+
+
+def _problems(text: str | None) -> list[Problem]:
+    found = []
+    for problem in _json(text, list):
+        if isinstance(problem, dict) and isinstance(problem.get("melding"), str):
+            line = problem.get("linje")
+            found.append(Problem(problem["melding"], line if isinstance(line, int) else None))
+        elif isinstance(problem, str):
+            found.append(Problem(problem))
+    return found
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _item(data: dict[str, Any]) -> Item:
+    line, term = data.get("linje"), data.get("term")
+    return Item(
+        data["tekst"],
+        line if isinstance(line, int) else None,
+        term if isinstance(term, str) else None,
+        bool(data.get("avkortet")),
+    )
 
 
 def _in_batches(ids: list[int], load: Callable[[list[int]], dict[int, Entry]]) -> list[Entry]:
