@@ -58,8 +58,15 @@ def read_limited(path: Path, limit: int) -> bytes:
     decides what more than `limit` means). Raises OSError, or NotRegularFile
     for a named pipe, a device, a socket or a folder."""
     descriptor = os.open(path, _FLAGS)
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
+        # Asked before a file object is made: making one of a folder fails
+        # with the system's words ("[Errno 21] Is a directory").
         what = kind(os.fstat(descriptor).st_mode)
         if what is not None:
             raise NotRegularFile(not_a_file(what))
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         return handle.read(limit + 1)

@@ -15,14 +15,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
 from tilflytting.core.clock import CATALOG_YEAR
-from tilflytting.core.files import read_limited
-from tilflytting.core.i18n import _
+from tilflytting.core.files import NotRegularFile, not_a_file, read_limited
+from tilflytting.core.i18n import N_, _, localise
 from tilflytting.core.paths import user_dir
 from tilflytting.reference.places import Kommune, data_dir, reference
 
@@ -308,17 +309,79 @@ def bundled_file() -> Path:
     return data_dir() / BUNDLED
 
 
-def source_file() -> Path:
-    updated = user_file()
-    return updated if updated.exists() else bundled_file()
+# The user's file as `--update` writes it: the header, then rows of a
+# municipality number (4 digits, 0 for the country), a year and a count above
+# 0 (a count of 0 would divide by zero in an index). Checked in one pass (1-2
+# ms) before it is used: it may have been edited, cut short or replaced since
+# `--update` checked it.
+_ROWS = re.compile(r"(?:(?:0|\d{4}),(?:19|20)\d\d,[1-9]\d{0,8}\r?\n)*")
+_passed_over: list[str] = []  # why the user's file was not used, until asked
 
 
 @cache
 def population() -> PopulationData:
-    """The figures in use. Checked when they came in (`--update` checks every
-    row; the bundled file is checked by the tests), so read plainly here,
-    and only as far as asked."""
-    return PopulationData(source_file().read_text(encoding="utf-8"))
+    """The figures in use: the user's file when it is a regular, readable,
+    well-formed file, else the bundled figures, the reason kept for
+    `passed_over` (this layer prints nothing). The bundled file is checked
+    by the tests; either is read only as far as asked."""
+    path = user_file()
+    _passed_over.clear()
+    try:
+        text = _user_text(path)
+    except ValueError as exc:
+        _passed_over.append(
+            _("{path}: {problem}; the bundled population figures are used instead").format(
+                path=path, problem=exc
+            )
+        )
+        text = None
+    return PopulationData(text if text is not None else bundled_file().read_text("utf-8"))
+
+
+def passed_over() -> str | None:
+    """Why the figures came from the bundled file although the user's data
+    folder holds a population file (one line, in the run's language), once:
+    None when the user's file was used or is absent, or when this was asked
+    already. The command says it on stderr."""
+    return _passed_over.pop() if _passed_over else None
+
+
+def _user_text(path: Path) -> str | None:
+    """The user's file as text; None if there is none; ValueError (in words
+    for the user) if it cannot be used. Opened without blocking and read
+    only if it is a regular file: a named pipe would hang, a folder fail."""
+    try:
+        data = read_limited(path, MAX_UPDATE_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no file (or the data folder is not a folder): the bundled figures
+    except NotRegularFile as exc:
+        raise ValueError(localise(str(exc))) from None
+    except PermissionError:
+        raise ValueError(_("not allowed to read it")) from None
+    except OSError as exc:
+        raise ValueError(_("cannot read: {error}").format(error=exc.strerror or exc)) from None
+    if len(data) > MAX_UPDATE_BYTES:
+        raise ValueError(_("larger than {size} MB").format(size=MAX_UPDATE_BYTES // 1_000_000))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(_("not UTF-8 text")) from None
+    header, _newline, body = text.partition("\n")
+    columns = ",".join(COLUMNS)
+    if header.rstrip("\r") != columns:
+        raise ValueError(_("line 1: the columns must be {columns}").format(columns=columns))
+    if body and not body.endswith("\n"):
+        body += "\n"
+    rows = _ROWS.match(body)
+    end = rows.end() if rows else 0
+    if end != len(body):
+        line = body.count("\n", 0, end) + 2
+        raise ValueError(
+            _("line {line}: not a row of {columns}").format(line=line, columns=columns)
+        )
+    if not body.startswith(f"{COUNTRY},") and f"\n{COUNTRY}," not in body:
+        raise ValueError(_("no national figures (number {number})").format(number=COUNTRY))
+    return f"{columns}\n{body}"
 
 
 # -- checking a new file ------------------------------------------------------------------
@@ -458,11 +521,32 @@ def update(path: Path) -> int:
     return sum(len(series) for series in rows.values())
 
 
+class ResetError(ValueError):
+    """`--reset` could not remove the user's file (one line for the user)."""
+
+
 def reset() -> bool:
-    """Go back to the bundled figures; False if they were already in use."""
+    """Go back to the bundled figures; False if they were already in use.
+    Whatever is at the user file's path is removed, a link or a named pipe
+    too (never opened, so nothing hangs), except a folder: that was never
+    made here, and ResetError says so. ResetError too when removing fails."""
     target = user_file()
-    if not target.exists():
+    try:
+        if stat.S_ISDIR(target.lstat().st_mode):
+            raise ResetError(
+                _("{path}: {error}; not removed: remove it yourself").format(
+                    path=target, error=localise(not_a_file(N_("a folder")))
+                )
+            )
+        target.unlink()
+    except (FileNotFoundError, NotADirectoryError):
         return False
-    target.unlink()
-    population.cache_clear()
+    except PermissionError:
+        raise ResetError(_("{path}: not allowed to remove it").format(path=target)) from None
+    except OSError as exc:
+        raise ResetError(
+            _("{path}: cannot remove it: {error}").format(path=target, error=exc.strerror or exc)
+        ) from None
+    finally:
+        population.cache_clear()
     return True
