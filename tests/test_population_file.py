@@ -28,13 +28,6 @@ NAME = "folkemengde_per_nummer.csv"
 SLUG = "tilflyttingstiltak-i-holtalen"
 HOLTALEN = "1644"  # Holtålen's 2012 number (data/kommuner.csv)
 FALLBACK = "the bundled population figures are used instead"
-# Until the cli/query lines of the popfile3 report are in, the reference layer
-# falls back (no hang, no traceback) but no command says so, and `--reset`
-# of a folder ends in a traceback: strict, so that adding them fails here
-# until this mark goes.
-NEEDS_CLI = pytest.mark.xfail(
-    strict=True, reason="needs the cli/query lines that show the note and wrap --reset"
-)
 
 with BUNDLED.open(encoding="utf-8", newline="") as handle:
     FIGURES = {(r["nummer"], int(r["aar"])): int(r["folkemengde"]) for r in csv.DictReader(handle)}
@@ -186,7 +179,6 @@ def test_every_command_that_reads_figures_answers(catalog: Cli, data: Path, kind
         assert result.stdout.strip(), args
 
 
-@NEEDS_CLI
 @pytest.mark.parametrize("kind", ["fifo", "folder", "short_row", "not_utf8"])
 def test_the_command_says_so_once(catalog: Cli, data: Path, kind: str) -> None:
     problem = BAD[kind](data / NAME)
@@ -216,7 +208,6 @@ def test_reset_removes_a_broken_file_and_a_dangling_link(catalog: Cli, data: Pat
     assert not os.path.lexists(data / NAME)
 
 
-@NEEDS_CLI
 def test_reset_leaves_a_folder_with_one_line(catalog: Cli, data: Path) -> None:
     folder(data / NAME)
     result = within(20, lambda: catalog("folketall", "--reset"))

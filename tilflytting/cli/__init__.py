@@ -199,6 +199,19 @@ def opened(db: Path | None, create: bool = False, write: bool = False) -> Iterat
         fail(describe(exc, path))
     finally:
         store.close()
+        _figures_note()
+
+
+def _figures_note() -> None:
+    """One line on stderr, once, when the population figures came from the
+    bundled file because the user's could not be used (read only by the
+    commands that show figures, so looked at only if its module was loaded)."""
+    figures = sys.modules.get("tilflytting.reference.population")
+    note = figures.passed_over() if figures is not None else None
+    if note:
+        from tilflytting.cli import output
+
+        output.message(note)
 
 
 def _version(value: bool) -> None:
@@ -678,7 +691,7 @@ def folketall_command(
     if reset and update is not None:
         fail(_("--update and --reset cannot go together: give one"), 2)
     if reset:
-        if population.back_to_bundled():
+        if output.answer(population.back_to_bundled):
             output.message(_("population figures: back to the bundled file"))
         else:
             output.message(_("population figures: the bundled file is already in use"))

@@ -45,6 +45,7 @@ from tilflytting.reference.population import (
     COUNTRY,
     Figure,
     PopulationData,
+    ResetError,
     area_series,
     changes,
     population,
@@ -121,8 +122,12 @@ def checked_update(path: Path) -> int:
 
 
 def back_to_bundled() -> bool:
-    """`folketall --reset`: the bundled figures again."""
-    return reset()
+    """`folketall --reset`: the bundled figures again (a folder in the
+    file's place is left, with one line saying so)."""
+    try:
+        return reset()
+    except ResetError as exc:
+        raise QueryError(str(exc)) from None
 
 
 # -- an entry's area ------------------------------------------------------------------
