@@ -11,11 +11,12 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import pytest
 
 from tests.conftest import ROOT, Cli, catalog_copy
+from tests.test_population import as_json, own_data_folder  # noqa: F401  (autouse: a temporary data folder)
 from tilflytting.core.collate import sort_key
 from tilflytting.query.population import TOO_FEW, Area, Named, comparison_group
 from tilflytting.reference import population as population_data
@@ -46,20 +47,6 @@ def percent(before: int, after: int) -> float:
 @pytest.fixture(scope="module")
 def catalog(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     yield catalog_copy(bundled_db, tmp_path_factory, "audit")
-
-
-@pytest.fixture(autouse=True)
-def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TILFLYTTING_DATA", str(tmp_path / "data"))
-    population_data.population.cache_clear()
-    yield
-    population_data.population.cache_clear()
-
-
-def as_json(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 # -- 1. comparison groups -----------------------------------------------------------------
