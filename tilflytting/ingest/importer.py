@@ -53,6 +53,9 @@ SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
 PARSE_AHEAD = 2_000
 WRITE_BATCH = 500  # new entries saved per round of statements
 INDEX_FILE = "INDEX.tsv"  # beside published pages: slug, url, ... per page
+# Problems kept per file, stored and shown: a 2 MB page of empty headings
+# made 150,000 warnings (22 s to import, most of it showing them).
+MAX_PROBLEMS = 20
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 
@@ -61,10 +64,45 @@ EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 class FileResult:
     """What became of one file: added, updated, unchanged or failed."""
 
-    path: str
+    path: str  # shown as text: bytes that are not UTF-8 escaped, `z\\xff.txt`
     status: str
     slug: str | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.path = shown_path(self.path)
+
+
+def shown_path(path: str) -> str:
+    """A path as text that can be printed and stored: a file name's bytes
+    that are not UTF-8 (which Python keeps as lone surrogates) written as
+    escapes, `z\\xff.txt`."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogateescape") if _bytes_only(path) else None
+        if raw is not None:
+            return raw.decode("utf-8", "backslashreplace")
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _bytes_only(path: str) -> bool:
+    """Whether every lone surrogate in `path` stands for a byte (U+DC80-DCFF)."""
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in path)
+
+
+def _check_name(path: str, real: str) -> None:
+    """A file whose name (or real path) is not UTF-8 text cannot be stored
+    (SQLite keeps text as UTF-8): that file's error, not the import's end."""
+    if shown_path(path) != path:
+        raise ValueError(N_("the file name is not UTF-8 text; rename the file to import it"))
+    if shown_path(real) != real:
+        raise ValueError(
+            N_(
+                "the path this file links to is not UTF-8 text ({path}); rename it to import it"
+            ).format(path=shown_path(real))
+        )
 
 
 @dataclass
@@ -146,8 +184,10 @@ def _path_problem(path: Path, message: str) -> FileResult:
 def read_entry(path: Path, source: str | None = None) -> tuple[bytes, Entry]:
     """Read, decode, parse and normalise one file (`source`: its real path,
     where known). Raises ValueError or OSError."""
+    real = source or os.path.realpath(path)
+    _check_name(str(path), real)
     data = _read_limited(path)
-    return data, _parse(path, data, source or os.path.realpath(path))
+    return data, _parse(path, data, real)
 
 
 def _parse(path: Path, data: bytes, real: str, digest: str | None = None) -> Entry:
@@ -158,7 +198,25 @@ def _parse(path: Path, data: bytes, real: str, digest: str | None = None) -> Ent
     entry.source = Source(real, digest, decoded.encoding, kind, entry.url)  # type: ignore[arg-type]
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         entry.warn(N_("not UTF-8: read as {encoding}").format(encoding=decoded.encoding))
-    return normalise(entry, decoded.text)
+    entry = normalise(entry, decoded.text)
+    entry.problems = capped(entry.problems)
+    return entry
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """The first MAX_PROBLEMS problems of a file, then one line for the
+    rest: an error if any of them is one (the file still fails)."""
+    if len(problems) <= MAX_PROBLEMS + 1:
+        return problems
+    rest = problems[MAX_PROBLEMS:]
+    errors = sum(1 for p in rest if p.level == "error")
+    if errors:
+        message = N_("... and {count} more problems in this file ({errors} of them errors)")
+        last = Problem(message.format(count=len(rest), errors=errors), None, "error")
+    else:
+        message = N_("... and {count} more warnings in this file")
+        last = Problem(message.format(count=len(rest)), None, "warning")
+    return [*problems[:MAX_PROBLEMS], last]
 
 
 def _read_limited(path: Path) -> bytes:
@@ -188,6 +246,11 @@ Progress = Callable[[Path], None]
 @dataclass
 class _Unchanged:
     result: FileResult
+    # Planned as unchanged from the store before the lock: checked again
+    # under it (another import may have changed or removed its entry).
+    path: Path | None = None
+    real: str = ""
+    known: KnownFile | None = None
 
 
 @dataclass
@@ -232,10 +295,11 @@ def _job(
     urls: _IndexFiles,
 ) -> _Job:
     try:
+        _check_name(str(path), real)
         data = _read_limited(path)
         digest = hashlib.sha256(data).hexdigest()
         if mine and mine.parser_version == PARSER_VERSION and mine.sha256 == digest:
-            return _Unchanged(FileResult(str(path), "unchanged", mine.slug))
+            return _Unchanged(FileResult(str(path), "unchanged", mine.slug), path, real, mine)
         kind = SUFFIXES[path.suffix.lower()]
         role = role_of(kind, real, digest, data)
         if mine is None and digest in copies:
@@ -372,13 +436,27 @@ class _Writer:
         self.pending: list[EntryWrite] = []
 
     def place(self, job: _Job) -> FileResult:
+        """Store one file's job. The job was planned from the store as it was
+        before the lock; another import may have stored (or changed) the same
+        files since: each is checked against the store as it is now, so that
+        imports at the same time end as if run one after the other."""
         if isinstance(job, _Unchanged):
-            return job.result
+            if job.path is None or job.known is None:
+                return job.result  # failed
+            now = self.known.get(job.real)
+            if now is not None and now.sha256 == job.known.sha256:
+                return FileResult(str(job.path), "unchanged", now.slug)
+            return self.place(_job(job.path, job.real, now, {}, _IndexFiles()))
+        source = job.source if isinstance(job, _Copy) else job.entry.source
+        assert source is not None
+        mine = self.known.get(source.path)
+        if mine and mine.parser_version == PARSER_VERSION and mine.sha256 == source.sha256:
+            return FileResult(str(job.path), "unchanged", mine.slug)  # stored meanwhile
         if isinstance(job, _Copy):
+            if mine is not None:  # stored meanwhile with other contents: read it again
+                return self.place(_job(job.path, source.path, mine, {}, _IndexFiles()))
             return self._copy(job)
         entry = job.entry
-        assert entry.source is not None
-        mine = self.known.get(entry.source.path)
         target = mine.entry_id if mine else self._match(entry)
         if target is None:
             self._add(entry)
