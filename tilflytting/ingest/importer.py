@@ -45,7 +45,9 @@ from tilflytting.store.writes import url_key
 
 # Raised whenever parsing or normalising changes what a file turns into, so
 # that stored entries are read again even though their files did not change.
-PARSER_VERSION = 5  # 5: YAML text sanitised as pages are; slugs made safe names
+# 6: line ends, project-period lines, `siden` verbs, mid-line bullets, capped
+# warnings (5: YAML text sanitised as pages are; slugs made safe names)
+PARSER_VERSION = 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SUFFIXES = {".txt": "txt", ".yaml": "yaml", ".yml": "yaml"}
 # Files read and parsed before the write lock is taken: about 10 kB of
