@@ -572,7 +572,9 @@ def test_keyboard_reaches_search_and_filters(browser: Any, site: Path) -> None:
 
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(max_size=40))
+# Characters this Python's Unicode tables know: a browser's may be newer, and
+# fold a character Python does not know yet (U+A7CB, Unicode 16) its own way.
+@given(text=st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=40))
 def test_the_script_folds_as_the_cli_folds(browser: Any, site: Path, text: str) -> None:
     if not browser.current_url.endswith("/index.html"):
         browser.get((site / "index.html").as_uri())
