@@ -113,31 +113,11 @@ def read(path: Path) -> Page:
 
 
 def matching(entries: dict[str, dict[str, Any]], key: str, value: str) -> set[str]:
-    """The slugs of the entries a filter of the index chooses, from the JSON."""
-    found = set()
-    for slug, entry in entries.items():
-        if key in LISTS:
-            items = entry[key]
-            has = (
-                any(not i["term"] for i in items)
-                if value == "_fritekst"
-                else any(i["term"] == value for i in items)
-            )
-        elif key == "fylke":
-            has = value in entry["fylker"]
-        elif key == "fylke2012":
-            has = value in entry["fylker_2012"]
-        elif key == "kommune":
-            has = value in [k["nummer_2012"] or k["nummer"] for k in entry["kommuner"]]
-        elif key == "region":
-            has = value in [r.strip() for r in (entry["region"] or "").split(",")]
-        elif key == "startet":
-            has = any(p["fra"] == int(value) for p in entry["prosjekter"])
-        else:
-            raise AssertionError(key)
-        if has:
-            found.add(slug)
-    return found
+    """The slugs of the entries a filter of the index chooses, from the JSON
+    (one model of the filters, tests/test_site_audit.py `chosen`)."""
+    from tests.test_site_audit import chosen
+
+    return chosen(list(entries.values()), key, value)
 
 
 # -- the files ---------------------------------------------------------------------------------
